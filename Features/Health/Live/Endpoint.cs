@@ -1,0 +1,17 @@
+using FastEndpoints;
+
+namespace Arkyn.Features.Health.Live;
+
+public sealed class Endpoint : EndpointWithoutRequest<Response>
+{
+    public override void Configure()
+    {
+        Get("/healthz");
+        AllowAnonymous();
+        Summary(s => s.Summary = "Liveness: the process answers. Touches nothing else.");
+    }
+
+    public override Task HandleAsync(CancellationToken ct) => Send.OkAsync(new Response("Healthy"), ct);
+}
+
+public sealed record Response(string Status);

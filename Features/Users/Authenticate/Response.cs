@@ -1,0 +1,3 @@
+namespace Arkyn.Features.Users.Authenticate;
+
+public sealed record Response(string Token);

@@ -1,0 +1,58 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+using LinqToDB;
+using LinqToDB.Async;
+using Microsoft.AspNetCore.Identity;
+
+namespace Arkyn.Features.Users.Create;
+
+public sealed class Endpoint(Db db, AuthSettings auth, Timestamps time, IPasswordHasher<UserRow> hasher) : Endpoint<Request, UserResponse>
+{
+    public override void Configure()
+    {
+        Post("/user");
+        AllowAnonymous();
+        Description(b => b.Problems(400, 403, 409));
+        Summary(s =>
+        {
+            s.Summary = "Create an account. The first account can always be created; later ones only while Auth:AllowRegistration is true.";
+            s.Responses[403] = "Registration is closed.";
+            s.Responses[409] = "The email is already taken (case-insensitively).";
+        });
+    }
+
+    public override async Task HandleAsync(Request r, CancellationToken ct)
+    {
+        if (!auth.AllowRegistration && await db.Users.AnyAsync(ct))
+            ThrowError("Registration is closed on this server.", 403);
+
+        var email = r.Email!.Trim();
+        var now = time.Now();
+        var user = new UserRow
+        {
+            Id = Ids.New(),
+            Name = r.Name!.Trim(),
+            Email = email,
+            EmailKey = email.ToUpperInvariant(),
+            PasswordHash = "",
+            Utc = r.Utc ?? 0,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        user.PasswordHash = hasher.HashPassword(user, r.Password!);
+
+        if (await db.Users.AnyAsync(u => u.EmailKey == user.EmailKey, ct))
+            ThrowError(r => r.Email, "This email is already taken.", 409);
+        try
+        {
+            await db.InsertAsync(user, token: ct);
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            ThrowError(r => r.Email, "This email is already taken.", 409);
+        }
+        await Send.ResponseAsync(UserResponse.From(user, time), 201, ct);
+    }
+}

@@ -1,0 +1,42 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Auth;
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+using LinqToDB;
+using LinqToDB.Async;
+
+namespace Arkyn.Features.Users.Update;
+
+public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, UserResponse>
+{
+    public override void Configure()
+    {
+        Put("/user/{userId}");
+        Description(b => b.Problems(400, 401, 403, 404));
+        Summary(s =>
+        {
+            s.Summary = "Change your own name or UTC offset. Fields left out or null keep their value.";
+            s.Responses[403] = "The user is not you.";
+            s.Responses[404] = "No such user.";
+        });
+    }
+
+    public override async Task HandleAsync(Request r, CancellationToken ct)
+    {
+        var userId = Ids.Normalize(r.UserId);
+        if (userId != User.UserId())
+        {
+            var exists = await db.Users.AnyAsync(u => u.Id == userId, ct);
+            ThrowError(exists ? "You can only change your own account." : "No user has this id.", exists ? 403 : 404);
+        }
+
+        var update = db.Users.Where(u => u.Id == userId).Set(u => u.UpdatedAt, time.Now());
+        if (r.Name is not null) update = update.Set(u => u.Name, r.Name.Trim());
+        if (r.Utc is not null) update = update.Set(u => u.Utc, r.Utc.Value);
+        await update.UpdateAsync(ct);
+
+        var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
+        await Send.OkAsync(UserResponse.From(user, time), ct);
+    }
+}

@@ -1,0 +1,59 @@
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Errors;
+using LinqToDB;
+using LinqToDB.Async;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace Arkyn.Infrastructure.Auth;
+
+public static class AuthSetup
+{
+    public static IServiceCollection AddArkynAuth(this IServiceCollection services, AuthSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton<TokenKeys>();
+        services.AddSingleton<Tokens>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwt>();
+        services.AddAuthorization();
+        return services;
+    }
+
+    sealed class ConfigureJwt(Tokens tokens) : IConfigureNamedOptions<JwtBearerOptions>
+    {
+        public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
+
+        public void Configure(string? name, JwtBearerOptions o)
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = tokens.ValidationParameters();
+            o.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = async ctx =>
+                {
+                    // A valid signature is not enough: the token of a deleted user must stop working.
+                    var userId = ctx.Principal?.FindFirst(Tokens.UserIdClaim)?.Value;
+                    var db = ctx.HttpContext.RequestServices.GetRequiredService<Db>();
+                    if (userId is null || !await db.Users.AnyAsync(u => u.Id == userId, ctx.HttpContext.RequestAborted))
+                        ctx.Fail("The user of this token no longer exists.");
+                },
+                OnChallenge = async ctx =>
+                {
+                    ctx.HandleResponse();
+                    var header = ctx.Request.Headers.Authorization.ToString().Trim();
+                    var missing = header.Length == 0 || header.Equals("Bearer", StringComparison.OrdinalIgnoreCase);
+                    // The published contract answers a missing token with 400 and a bad one with 401.
+                    if (missing)
+                        await Problem.WriteAsync(ctx.HttpContext, StatusCodes.Status400BadRequest, "Missing authentication token: send Authorization: Bearer <token>.");
+                    else
+                    {
+                        ctx.Response.Headers.WWWAuthenticate = "Bearer";
+                        await Problem.WriteAsync(ctx.HttpContext, StatusCodes.Status401Unauthorized, "The token is invalid, expired, or its user no longer exists.");
+                    }
+                },
+                OnForbidden = ctx => Problem.WriteAsync(ctx.HttpContext, StatusCodes.Status403Forbidden, "You do not have permission for this action."),
+            };
+        }
+    }
+}

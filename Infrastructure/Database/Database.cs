@@ -1,0 +1,36 @@
+using LinqToDB;
+using LinqToDB.DataProvider.PostgreSQL;
+using LinqToDB.DataProvider.SQLite;
+using Microsoft.Data.Sqlite;
+
+namespace Arkyn.Infrastructure.Database;
+
+public static class DatabaseSetup
+{
+    /// <summary>One DataOptions for the process; one <see cref="Db"/> per request scope.</summary>
+    public static IServiceCollection AddArkynDatabase(this IServiceCollection services, DatabaseSettings settings)
+    {
+        var options = settings.Provider switch
+        {
+            DatabaseProvider.Sqlite => new DataOptions().UseSQLite(SqliteConnectionString(settings.ConnectionString), SQLiteProvider.Microsoft),
+            _ => new DataOptions().UsePostgreSQL(settings.ConnectionString, PostgreSQLVersion.v15),
+        };
+        services.AddSingleton(settings);
+        services.AddSingleton(options);
+        services.AddScoped(_ => new Db(options));
+        services.AddSingleton<Migrator>();
+        return services;
+    }
+
+    /// <summary>Foreign keys on for every connection, and a generous busy timeout so concurrent writers wait instead of failing.</summary>
+    static string SqliteConnectionString(string configured)
+    {
+        var builder = new SqliteConnectionStringBuilder(configured) { ForeignKeys = true, Pooling = true };
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        }
+        return builder.ToString();
+    }
+}

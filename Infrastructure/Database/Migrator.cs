@@ -1,0 +1,83 @@
+using System.Data;
+using System.Text.RegularExpressions;
+using LinqToDB;
+using LinqToDB.Data;
+
+namespace Arkyn.Infrastructure.Database;
+
+/// <summary>
+/// Applies the numbered SQL files under Migrations/ (embedded) that the version table does not list yet.
+/// All of it runs in one transaction holding a cross-instance lock (BEGIN IMMEDIATE on SQLite, an advisory
+/// lock on PostgreSQL), so running twice, or from two instances at once, applies each migration once.
+/// </summary>
+public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
+{
+    const long PostgresLockKey = 0x61726b796e; // "arkyn"
+
+    public sealed record Migration(int Version, string Name, string Sql);
+
+    public static IReadOnlyList<Migration> All { get; } = Load();
+
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var db = new DataConnection(options);
+        var isPostgres = db.DataProvider.Name.StartsWith("PostgreSQL", StringComparison.Ordinal);
+        try
+        {
+            if (!isPostgres) await db.ExecuteAsync("PRAGMA journal_mode=WAL", ct);
+            await using var tx = await db.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+            if (isPostgres) await db.ExecuteAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", ct);
+            await db.ExecuteAsync("""
+                CREATE TABLE IF NOT EXISTS schema_version (
+                    version    INTEGER PRIMARY KEY,
+                    name       TEXT NOT NULL,
+                    applied_at BIGINT NOT NULL
+                )
+                """, ct);
+            var applied = (await db.QueryToListAsync<int>("SELECT version FROM schema_version", ct)).ToHashSet();
+            foreach (var migration in All.Where(m => !applied.Contains(m.Version)))
+            {
+                try
+                {
+                    await db.ExecuteAsync(migration.Sql, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw new StartupException($"migration {migration.Version:0000}_{migration.Name} failed: {e.Message}", e);
+                }
+                await db.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @at)", ct,
+                    new DataParameter("version", migration.Version),
+                    new DataParameter("name", migration.Name),
+                    new DataParameter("at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                log.LogInformation("Applied migration {Version:0000}_{Name}", migration.Version, migration.Name);
+            }
+            await tx.CommitAsync(ct);
+        }
+        catch (StartupException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new StartupException($"cannot reach or prepare the database: {e.Message}", e);
+        }
+    }
+
+    static IReadOnlyList<Migration> Load()
+    {
+        var assembly = typeof(Migrator).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Select(name => (name, match: FileName().Match(name)))
+            .Where(x => x.match.Success)
+            .Select(x =>
+            {
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(x.name)!);
+                return new Migration(int.Parse(x.match.Groups[1].Value), x.match.Groups[2].Value, reader.ReadToEnd());
+            })
+            .OrderBy(m => m.Version)
+            .ToList();
+    }
+
+    [GeneratedRegex(@"Migrations\.(\d{4})_(\w+)\.sql$")]
+    private static partial Regex FileName();
+}

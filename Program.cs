@@ -1,0 +1,64 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Auth;
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Errors;
+using FastEndpoints;
+using FastEndpoints.Swagger;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var config = builder.Configuration;
+    var database = Settings.Database(config);
+    var auth = Settings.Auth(config);
+    var api = Settings.Api(config);
+
+    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = api.MaxRequestBodyBytes);
+    builder.Services
+        .AddSingleton(api)
+        .AddSingleton(TimeProvider.System)
+        .AddSingleton<Timestamps>()
+        .AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserRow>, Microsoft.AspNetCore.Identity.PasswordHasher<UserRow>>()
+        .AddArkynDatabase(database)
+        .AddArkynAuth(auth)
+        .AddFastEndpoints()
+        .SwaggerDocument(o =>
+        {
+            o.DocumentSettings = d =>
+            {
+                d.Title = "Arkyn";
+                d.Version = "v1";
+                d.Description = "Self-hosted HTTP traffic monitoring API. Authorize with `Bearer <token>` from POST /user/auth.";
+            };
+            o.ShortSchemaNames = false;
+        });
+    builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+    var app = builder.Build();
+    await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+    await app.Services.GetRequiredService<TokenKeys>().InitializeAsync();
+
+    app.UseProblemResponses(api.MaxRequestBodyBytes)
+        .UseAuthentication()
+        .UseAuthorization()
+        .UseFastEndpoints(c =>
+        {
+            c.Serializer.Options.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            c.Binding.JsonExceptionTransformer = ErrorHandling.JsonFailure;
+            c.Errors.GeneralErrorsField = Problem.GeneralErrors;
+            c.Errors.ContentType = Problem.ContentType;
+            c.Errors.ProducesMetadataType = typeof(Problem);
+            c.Errors.ResponseBuilder = Problem.FromFailures;
+        })
+        .UseSwaggerGen();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException e)
+{
+    Console.Error.WriteLine($"arkyn: cannot start: {e.Message}");
+    return 1;
+}
+
+public partial class Program;
