@@ -1,0 +1,156 @@
+using Arkyn.Infrastructure.Database;
+using System.Net.Http.Json;
+using Arkyn.Tests.Infrastructure;
+using LinqToDB.Data;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Arkyn.Tests.Platform;
+
+/// <summary>What every route shares: errors, health, Swagger, migrations, signing keys and configuration.</summary>
+public abstract class PlatformTests(ArkynApp app) : ApiTest(app)
+{
+    [Fact]
+    public async Task Malformed_json_and_wrong_types_are_400_problems()
+    {
+        AssertProblem(await SendRawAsync(HttpMethod.Post, "/user/auth", """{"email": """), HttpStatusCode.BadRequest);
+        AssertProblem(await SendRawAsync(HttpMethod.Post, "/user/auth", "nonsense"), HttpStatusCode.BadRequest, "body");
+        AssertProblem(await SendRawAsync(HttpMethod.Post, "/user/auth", "[1,2]"), HttpStatusCode.BadRequest, "body");
+        AssertProblem(await SendRawAsync(HttpMethod.Post, "/user/auth", """{"email": {"a": 1}, "password": "12345678"}"""), HttpStatusCode.BadRequest, "email");
+    }
+
+    [Fact]
+    public async Task A_post_without_a_body_is_400()
+    {
+        AssertProblem(await SendRawAsync(HttpMethod.Post, "/user", null), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_and_wrong_methods_are_problems()
+    {
+        AssertProblem(await SendAsync(HttpMethod.Get, "/no-such-route"), HttpStatusCode.NotFound);
+        AssertProblem(await SendAsync(HttpMethod.Delete, "/user/auth"), HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_413_and_stores_nothing()
+    {
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var huge = new string('a', 1_100_000);
+        var reply = await SendAsync(HttpMethod.Post, "/user", new { name = huge, email, password = "12345678" });
+
+        AssertProblem(reply, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(0, await ScalarAsync<int>($"SELECT COUNT(*) FROM users WHERE email = '{email}'"));
+    }
+
+    [Fact]
+    public async Task Health_and_readiness_answer_without_a_token()
+    {
+        var live = await SendAsync(HttpMethod.Get, "/healthz");
+        var ready = await SendAsync(HttpMethod.Get, "/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, live.Status);
+        Assert.Equal(HttpStatusCode.OK, ready.Status);
+        Assert.Equal("Healthy", ready.Json["checks"]!["database"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Swagger_documents_every_route_with_bearer_auth_and_error_codes()
+    {
+        var doc = await SendAsync(HttpMethod.Get, "/swagger/v1/swagger.json");
+        Assert.Equal(HttpStatusCode.OK, doc.Status);
+        var json = doc.Json;
+        Assert.StartsWith("3.", json["openapi"]!.GetValue<string>());
+        Assert.NotNull(json["components"]!["securitySchemes"]!["JWTBearerAuth"]);
+        var paths = json["paths"]!.AsObject();
+        foreach (var path in new[] { "/user", "/user/auth", "/user/me", "/user/{userId}", "/healthz", "/readyz" })
+            Assert.True(paths.ContainsKey(path), $"swagger lacks {path}");
+        var update = paths["/user/{userId}"]!["put"]!;
+        Assert.False(string.IsNullOrEmpty(update["summary"]?.GetValue<string>()));
+        foreach (var code in new[] { "200", "400", "401", "403", "404" })
+            Assert.NotNull(update["responses"]![code]);
+
+        var ui = await SendAsync(HttpMethod.Get, "/swagger/index.html");
+        Assert.Equal(HttpStatusCode.OK, ui.Status);
+    }
+
+    [Fact]
+    public async Task Migrations_are_recorded_once_and_rerunning_them_changes_nothing()
+    {
+        var migrator = App.Services.GetRequiredService<Migrator>();
+        await migrator.MigrateAsync(Ct);
+        await Task.WhenAll(migrator.MigrateAsync(Ct), migrator.MigrateAsync(Ct));
+
+        Assert.Equal(Migrator.All.Count, await ScalarAsync<int>("SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal(Migrator.All.Max(m => m.Version), await ScalarAsync<int>("SELECT MAX(version) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task Tokens_survive_a_restart_on_the_same_database()
+    {
+        var account = await RegisterAsync();
+        await using var restarted = new ArkynApp(App.Engine, new Dictionary<string, string?> { ["ConnectionStrings:Arkyn"] = App.ConnectionString });
+        await restarted.InitializeAsync();
+        using var client = restarted.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", account.Token);
+
+        var me = await client.GetAsync("/user/me", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Registration_closed_still_lets_the_first_account_in()
+    {
+        await using var closed = new ArkynApp(App.Engine, new Dictionary<string, string?> { ["Auth:AllowRegistration"] = "false" });
+        await closed.InitializeAsync();
+        using var client = closed.CreateClient();
+
+        var first = await client.PostAsJsonAsync("/user", new { name = "Owner", email = "owner@example.com", password = "12345678" }, Ct);
+        var second = await client.PostAsJsonAsync("/user", new { name = "Guest", email = "guest@example.com", password = "12345678" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
+        Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Iso8601_timestamps_when_configured()
+    {
+        await using var iso = new ArkynApp(App.Engine, new Dictionary<string, string?> { ["Api:DateFormat"] = "iso8601" });
+        await iso.InitializeAsync();
+        using var client = iso.CreateClient();
+
+        var created = await client.PostAsJsonAsync("/user", new { name = "Iso", email = "iso@example.com", password = "12345678" }, Ct);
+        var user = JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!;
+
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", user["createdAt"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_server_fault_is_a_500_problem_that_leaks_no_sql_or_stack()
+    {
+        await using var broken = new ArkynApp(App.Engine);
+        await broken.InitializeAsync();
+        using var client = broken.CreateClient();
+        await client.PostAsJsonAsync("/user", new { name = "X", email = "x@example.com", password = "12345678" }, Ct);
+        var auth = await client.PostAsJsonAsync("/user/auth", new { email = "x@example.com", password = "12345678" }, Ct);
+        var token = JsonNode.Parse(await auth.Content.ReadAsStringAsync(Ct))!["token"]!.GetValue<string>();
+        await using (var db = new LinqToDB.Data.DataConnection(broken.Services.GetRequiredService<LinqToDB.DataOptions>()))
+            await db.ExecuteAsync("ALTER TABLE users RENAME COLUMN name TO broken_name", Ct);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+
+        var reply = await client.GetAsync("/user/me", Ct);
+        var body = await reply.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, reply.StatusCode);
+        Assert.Equal("application/problem+json", reply.Content.Headers.ContentType?.MediaType);
+        Assert.False(string.IsNullOrEmpty(JsonNode.Parse(body)!["traceId"]?.GetValue<string>()));
+        Assert.DoesNotContain("users", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", body);
+        Assert.DoesNotContain("Exception", body);
+    }
+}
+
+public sealed class PlatformTestsOnSqlite(SqliteApp app) : PlatformTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PlatformTestsOnPostgres(PostgresApp app) : PlatformTests(app), IClassFixture<PostgresApp>;
