@@ -12,10 +12,13 @@ try
     var database = Settings.Database(config);
     var auth = Settings.Auth(config);
     var api = Settings.Api(config);
+    var ingest = IngestSettings.From(config);
 
     builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = api.MaxRequestBodyBytes);
     builder.Services
         .AddSingleton(api)
+        .AddSingleton(ingest)
+        .AddSingleton<Payloads>()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<Timestamps>()
         .AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserRow>, Microsoft.AspNetCore.Identity.PasswordHasher<UserRow>>()

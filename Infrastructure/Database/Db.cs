@@ -8,6 +8,10 @@ public sealed class Db(DataOptions options) : DataConnection(options)
 {
     public ITable<UserRow> Users => this.GetTable<UserRow>();
     public ITable<AppSettingRow> AppSettings => this.GetTable<AppSettingRow>();
-
-    public bool IsPostgres => DataProvider.Name.StartsWith("PostgreSQL", StringComparison.Ordinal);
+    public ITable<TrafficSourceRow> TrafficSources => this.GetTable<TrafficSourceRow>();
+    public ITable<DomainRow> Domains => this.GetTable<DomainRow>();
+    public ITable<PathnameRow> Pathnames => this.GetTable<PathnameRow>();
+    public ITable<RequestRow> Requests => this.GetTable<RequestRow>();
+    public ITable<ResponseRow> Responses => this.GetTable<ResponseRow>();
+    public ITable<HttpTrafficRow> HttpTraffic => this.GetTable<HttpTrafficRow>();
 }

@@ -22,3 +22,76 @@ public sealed class AppSettingRow
     [Column("key"), PrimaryKey] public required string Key { get; set; }
     [Column("value"), NotNull] public required string Value { get; set; }
 }
+
+[Table("traffic_sources")]
+public sealed class TrafficSourceRow
+{
+    [Column("id"), PrimaryKey] public required string Id { get; set; }
+    [Column("user_id"), NotNull] public required string UserId { get; set; }
+    [Column("name"), NotNull] public required string Name { get; set; }
+    [Column("traffic_domain"), NotNull] public required string TrafficDomain { get; set; }
+    [Column("created_at"), NotNull] public long CreatedAt { get; set; }
+    [Column("updated_at"), NotNull] public long UpdatedAt { get; set; }
+}
+
+[Table("domains")]
+public sealed class DomainRow
+{
+    [Column("id"), PrimaryKey] public required string Id { get; set; }
+    [Column("traffic_source_id"), NotNull] public required string TrafficSourceId { get; set; }
+    [Column("value"), NotNull] public required string Value { get; set; }
+    [Column("protocol"), NotNull] public required string Protocol { get; set; }
+    [Column("created_at"), NotNull] public long CreatedAt { get; set; }
+}
+
+[Table("pathnames")]
+public sealed class PathnameRow
+{
+    [Column("id"), PrimaryKey] public required string Id { get; set; }
+    [Column("traffic_source_id"), NotNull] public required string TrafficSourceId { get; set; }
+    [Column("domain_id"), NotNull] public required string DomainId { get; set; }
+    [Column("value"), NotNull] public required string Value { get; set; }
+    [Column("created_at"), NotNull] public long CreatedAt { get; set; }
+}
+
+[Table("requests")]
+public sealed class RequestRow
+{
+    [Column("id"), PrimaryKey] public required string Id { get; set; }
+    [Column("user_id"), NotNull] public required string UserId { get; set; }
+    /// <summary>JSON object text, sensitive values already redacted.</summary>
+    [Column("headers"), NotNull] public required string Headers { get; set; }
+    /// <summary>JSON text of the body; null when the body was null or absent.</summary>
+    [Column("body")] public string? Body { get; set; }
+    [Column("body_truncated"), NotNull] public bool BodyTruncated { get; set; }
+    [Column("query_params"), NotNull] public required string QueryParams { get; set; }
+    [Column("created_at"), NotNull] public long CreatedAt { get; set; }
+}
+
+[Table("responses")]
+public sealed class ResponseRow
+{
+    [Column("id"), PrimaryKey] public required string Id { get; set; }
+    [Column("user_id"), NotNull] public required string UserId { get; set; }
+    [Column("headers"), NotNull] public required string Headers { get; set; }
+    [Column("body")] public string? Body { get; set; }
+    [Column("body_truncated"), NotNull] public bool BodyTruncated { get; set; }
+    [Column("created_at"), NotNull] public long CreatedAt { get; set; }
+}
+
+[Table("http_traffic")]
+public sealed class HttpTrafficRow
+{
+    [Column("id"), PrimaryKey] public required string Id { get; set; }
+    [Column("traffic_source_id"), NotNull] public required string TrafficSourceId { get; set; }
+    [Column("domain_id"), NotNull] public required string DomainId { get; set; }
+    [Column("pathname_id"), NotNull] public required string PathnameId { get; set; }
+    [Column("request_id"), NotNull] public required string RequestId { get; set; }
+    [Column("response_id"), NotNull] public required string ResponseId { get; set; }
+    [Column("status"), NotNull] public int Status { get; set; }
+    [Column("method"), NotNull] public required string Method { get; set; }
+    [Column("level"), NotNull] public required string Level { get; set; }
+    [Column("elapsed_time"), NotNull] public double ElapsedTime { get; set; }
+    [Column("traffic_user_id")] public string? TrafficUserId { get; set; }
+    [Column("created_at"), NotNull] public long CreatedAt { get; set; }
+}

@@ -49,7 +49,8 @@ public sealed class Problem
             .GroupBy(f => FieldName(f.PropertyName))
             .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct().ToArray());
         var detail = general.Count > 0 ? string.Join(" ", general)
-            : fields.Count > 0 ? "One or more fields are invalid." : null;
+            : status == StatusCodes.Status400BadRequest ? "One or more fields are invalid."
+            : fields.Values.FirstOrDefault()?.FirstOrDefault();
         return For(http, status, detail, fields.Count > 0 ? fields : null);
     }
 

@@ -1,0 +1,6 @@
+namespace Arkyn.Features.Domains.Delete;
+
+public sealed class Request
+{
+    public string DomainId { get; set; } = "";
+}

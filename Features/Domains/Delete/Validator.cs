@@ -1,0 +1,10 @@
+using Arkyn.Infrastructure;
+using FastEndpoints;
+using FluentValidation;
+
+namespace Arkyn.Features.Domains.Delete;
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator() => RuleFor(r => r.DomainId).Must(Ids.IsUuid).WithMessage("domainId must be a UUID.");
+}

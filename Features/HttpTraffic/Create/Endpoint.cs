@@ -1,0 +1,106 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Auth;
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+using LinqToDB;
+using LinqToDB.Async;
+
+namespace Arkyn.Features.HttpTraffic.Create;
+
+public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, HttpTrafficResponse>
+{
+    public override void Configure()
+    {
+        Post("/http-traffic/{trafficSourceId}");
+        Description(b => b.Problems(400, 401, 403, 404, 409));
+        Summary(s =>
+        {
+            s.Summary = "Create an HttpTraffic record from a completed transaction and its previously created domain, pathname, request and response.";
+            s.Responses[400] = "Invalid input, or missing authentication token.";
+            s.Responses[401] = "The token is invalid.";
+            s.Responses[403] = "The traffic source belongs to another user.";
+            s.Responses[404] = "One of trafficSourceId, domainId, pathnameId, requestId, responseId was not found (in this source, for this owner).";
+            s.Responses[409] = "The request or response is already attached to other traffic.";
+        });
+    }
+
+    public override async Task HandleAsync(Request r, CancellationToken ct)
+    {
+        var callerId = User.UserId();
+        var traffic = new HttpTrafficRow
+        {
+            Id = Ids.New(),
+            TrafficSourceId = Ids.Normalize(r.TrafficSourceId),
+            DomainId = Ids.Normalize(r.DomainId!),
+            PathnameId = Ids.Normalize(r.PathnameId!),
+            RequestId = Ids.Normalize(r.RequestId!),
+            ResponseId = Ids.Normalize(r.ResponseId!),
+            Status = r.Status!.Value,
+            Method = r.Method!.Trim().ToUpperInvariant(),
+            Level = Traffic.Level(r.Status.Value),
+            ElapsedTime = r.ElapsedTime!.Value,
+            TrafficUserId = r.TrafficUserId,
+            CreatedAt = time.Now(),
+        };
+
+        int inserted;
+        try
+        {
+            inserted = await InsertWhenAllReferencesHoldAsync(traffic, callerId, ct);
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            ThrowError("The request or response is already attached to other traffic.", 409);
+            throw;
+        }
+        if (inserted == 0) await ExplainRefusalAsync(traffic, callerId, ct);
+
+        await Send.ResponseAsync(HttpTrafficResponse.From(traffic, time), 201, ct);
+    }
+
+    /// <summary>
+    /// One round trip: INSERT … SELECT that yields a row only when the source is the caller's, the domain and
+    /// pathname are of that source, and the request and response are the caller's. The unique indexes on
+    /// request_id and response_id turn a concurrent second attach into a unique violation.
+    /// </summary>
+    Task<int> InsertWhenAllReferencesHoldAsync(HttpTrafficRow t, string callerId, CancellationToken ct) =>
+        (from s in db.TrafficSources
+         where s.Id == t.TrafficSourceId && s.UserId == callerId
+               && db.Domains.Any(d => d.Id == t.DomainId && d.TrafficSourceId == s.Id)
+               && db.Pathnames.Any(p => p.Id == t.PathnameId && p.DomainId == t.DomainId && p.TrafficSourceId == s.Id)
+               && db.Requests.Any(q => q.Id == t.RequestId && q.UserId == callerId)
+               && db.Responses.Any(q => q.Id == t.ResponseId && q.UserId == callerId)
+         select s)
+        .InsertAsync(db.HttpTraffic, s => new HttpTrafficRow
+        {
+            Id = t.Id,
+            TrafficSourceId = s.Id,
+            DomainId = t.DomainId,
+            PathnameId = t.PathnameId,
+            RequestId = t.RequestId,
+            ResponseId = t.ResponseId,
+            Status = t.Status,
+            Method = t.Method,
+            Level = t.Level,
+            ElapsedTime = t.ElapsedTime,
+            TrafficUserId = t.TrafficUserId,
+            CreatedAt = t.CreatedAt,
+        }, ct);
+
+    /// <summary>Only on refusal: find which check failed, in the contract's order (source 404, owner 403, references 404, attached 409).</summary>
+    async Task ExplainRefusalAsync(HttpTrafficRow t, string callerId, CancellationToken ct)
+    {
+        await db.RequireOwnedSourceAsync(t.TrafficSourceId, callerId, ct);
+        if (!await db.Domains.AnyAsync(d => d.Id == t.DomainId && d.TrafficSourceId == t.TrafficSourceId, ct))
+            Access.NotFound("domainId", "No domain has this id in this traffic source.");
+        if (!await db.Pathnames.AnyAsync(p => p.Id == t.PathnameId && p.DomainId == t.DomainId, ct))
+            Access.NotFound("pathnameId", "No pathname has this id in this domain.");
+        if (!await db.Requests.AnyAsync(q => q.Id == t.RequestId && q.UserId == callerId, ct))
+            Access.NotFound("requestId", "No request has this id.");
+        if (!await db.Responses.AnyAsync(q => q.Id == t.ResponseId && q.UserId == callerId, ct))
+            Access.NotFound("responseId", "No response has this id.");
+        // Everything holds now: it was refused for a reason that is gone (a concurrent delete then re-create); ask for a retry.
+        ThrowError("The referenced records changed while this traffic was being stored; retry.", 409);
+    }
+}

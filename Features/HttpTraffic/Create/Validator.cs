@@ -1,0 +1,30 @@
+using Arkyn.Infrastructure;
+using FastEndpoints;
+using FluentValidation;
+
+namespace Arkyn.Features.HttpTraffic.Create;
+
+public sealed class Validator : Validator<Request>
+{
+    public const int MaxTrafficUserIdLength = 255;
+
+    public Validator()
+    {
+        RuleFor(r => r.TrafficSourceId).Must(Ids.IsUuid).WithMessage("trafficSourceId must be a UUID.");
+        RuleFor(r => r.Status)
+            .NotNull().WithMessage("status is required.")
+            .InclusiveBetween(100, 599).WithMessage("status must be an HTTP status code from 100 to 599.");
+        RuleFor(r => r.Method)
+            .NotEmpty().WithMessage("method is required.")
+            .Must(Traffic.IsMethod).WithMessage($"method must be one of {string.Join(", ", Traffic.Methods)}.");
+        RuleFor(r => r.ElapsedTime)
+            .NotNull().WithMessage("elapsedTime is required.")
+            .Must(e => e is null || double.IsFinite(e.Value) && e >= 0).WithMessage("elapsedTime must be a non-negative number of milliseconds.");
+        RuleFor(r => r.TrafficUserId)
+            .MaximumLength(MaxTrafficUserIdLength).WithMessage($"trafficUserId must be at most {MaxTrafficUserIdLength} characters.");
+        RuleFor(r => r.DomainId).Must(Ids.IsUuid).WithMessage("domainId must be a UUID.");
+        RuleFor(r => r.PathnameId).Must(Ids.IsUuid).WithMessage("pathnameId must be a UUID.");
+        RuleFor(r => r.RequestId).Must(Ids.IsUuid).WithMessage("requestId must be a UUID.");
+        RuleFor(r => r.ResponseId).Must(Ids.IsUuid).WithMessage("responseId must be a UUID.");
+    }
+}

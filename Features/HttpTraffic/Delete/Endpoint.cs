@@ -1,0 +1,34 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Auth;
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+using LinqToDB;
+using LinqToDB.Async;
+
+namespace Arkyn.Features.HttpTraffic.Delete;
+
+public sealed class Endpoint(Db db) : Endpoint<Request>
+{
+    public override void Configure()
+    {
+        Delete("/http-traffic/{httpTrafficId}");
+        Description(b => b.Produces(204).Problems(400, 401, 403, 404));
+        Summary(s => s.Summary = "Delete an HttpTraffic record with its request and response.");
+    }
+
+    public override async Task HandleAsync(Request r, CancellationToken ct)
+    {
+        var trafficId = Ids.Normalize(r.HttpTrafficId);
+        var owner = await (from t in db.HttpTraffic
+                           join s in db.TrafficSources on t.TrafficSourceId equals s.Id
+                           where t.Id == trafficId
+                           select s.UserId).FirstOrDefaultAsync(ct);
+        Access.RequireOwner(owner, User.UserId(), "httpTrafficId", "traffic record");
+
+        await using var tx = await db.BeginTransactionAsync(ct);
+        await db.DeleteTrafficAsync(t => t.Id == trafficId, ct);
+        await tx.CommitAsync(ct);
+        await Send.NoContentAsync(ct);
+    }
+}

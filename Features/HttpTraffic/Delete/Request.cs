@@ -1,0 +1,6 @@
+namespace Arkyn.Features.HttpTraffic.Delete;
+
+public sealed class Request
+{
+    public string HttpTrafficId { get; set; } = "";
+}

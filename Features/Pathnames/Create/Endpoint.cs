@@ -1,0 +1,53 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Auth;
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+using LinqToDB;
+using LinqToDB.Async;
+
+namespace Arkyn.Features.Pathnames.Create;
+
+public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, PathnameResponse>
+{
+    public override void Configure()
+    {
+        Post("/pathname/{trafficSourceId}/{domainId}");
+        Description(b => b.Produces<PathnameResponse>(200, "application/json").Problems(400, 401, 403, 404));
+        Summary(s =>
+        {
+            s.Summary = "Find or create a pathname of a domain: 201 when new, 200 with the existing one.";
+            s.Responses[200] = "The domain already had this pathname.";
+            s.Responses[201] = "The pathname was created.";
+            s.Responses[404] = "No such traffic source, or no such domain in it.";
+        });
+    }
+
+    public override async Task HandleAsync(Request r, CancellationToken ct)
+    {
+        var sourceId = Ids.Normalize(r.TrafficSourceId);
+        var domainId = Ids.Normalize(r.DomainId);
+        await db.RequireOwnedSourceAsync(sourceId, User.UserId(), ct);
+        if (!await db.Domains.AnyAsync(d => d.Id == domainId && d.TrafficSourceId == sourceId, ct))
+            Access.NotFound("domainId", "No domain has this id in this traffic source.");
+
+        if (await FindAsync(domainId, r.Value!, ct) is { } existing)
+        {
+            await Send.OkAsync(PathnameResponse.From(existing, time), ct);
+            return;
+        }
+        var pathname = new PathnameRow { Id = Ids.New(), TrafficSourceId = sourceId, DomainId = domainId, Value = r.Value!, CreatedAt = time.Now() };
+        try
+        {
+            await db.InsertAsync(pathname, token: ct);
+            await Send.ResponseAsync(PathnameResponse.From(pathname, time), 201, ct);
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            await Send.OkAsync(PathnameResponse.From((await FindAsync(domainId, r.Value!, ct))!, time), ct);
+        }
+    }
+
+    Task<PathnameRow?> FindAsync(string domainId, string value, CancellationToken ct) =>
+        db.Pathnames.FirstOrDefaultAsync(p => p.DomainId == domainId && p.Value == value, ct);
+}

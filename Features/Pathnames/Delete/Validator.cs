@@ -1,0 +1,10 @@
+using Arkyn.Infrastructure;
+using FastEndpoints;
+using FluentValidation;
+
+namespace Arkyn.Features.Pathnames.Delete;
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator() => RuleFor(r => r.PathnameId).Must(Ids.IsUuid).WithMessage("pathnameId must be a UUID.");
+}

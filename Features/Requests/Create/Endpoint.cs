@@ -1,0 +1,37 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Auth;
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+using LinqToDB;
+using LinqToDB.Async;
+
+namespace Arkyn.Features.Requests.Create;
+
+public sealed class Endpoint(Db db, Payloads payloads, Timestamps time) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post("/request");
+        Description(b => b.Problems(400, 401));
+        Summary(s => s.Summary = "Store the request half of a transaction, to attach to traffic later. Sensitive headers are redacted; large bodies are cut.");
+    }
+
+    public override async Task HandleAsync(Request r, CancellationToken ct)
+    {
+        var (body, truncated) = payloads.Body(r.Body);
+        var row = new RequestRow
+        {
+            Id = Ids.New(),
+            UserId = User.UserId(),
+            Headers = payloads.Headers(r.Headers!.Value),
+            Body = body,
+            BodyTruncated = truncated,
+            QueryParams = Payloads.Object(r.QueryParams!.Value),
+            CreatedAt = time.Now(),
+        };
+        await db.InsertAsync(row, token: ct);
+        await Send.ResponseAsync(new Response(row.Id, Payloads.Parse(row.Headers)!.Value, Payloads.Parse(row.Body), row.BodyTruncated,
+            Payloads.Parse(row.QueryParams)!.Value, time.Format(row.CreatedAt)), 201, ct);
+    }
+}

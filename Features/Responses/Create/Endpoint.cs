@@ -1,0 +1,36 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Auth;
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+using LinqToDB;
+using LinqToDB.Async;
+
+namespace Arkyn.Features.Responses.Create;
+
+public sealed class Endpoint(Db db, Payloads payloads, Timestamps time) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post("/response");
+        Description(b => b.Problems(400, 401));
+        Summary(s => s.Summary = "Store the response half of a transaction, to attach to traffic later. Sensitive headers are redacted; large bodies are cut.");
+    }
+
+    public override async Task HandleAsync(Request r, CancellationToken ct)
+    {
+        var (body, truncated) = payloads.Body(r.Body);
+        var row = new ResponseRow
+        {
+            Id = Ids.New(),
+            UserId = User.UserId(),
+            Headers = payloads.Headers(r.Headers!.Value),
+            Body = body,
+            BodyTruncated = truncated,
+            CreatedAt = time.Now(),
+        };
+        await db.InsertAsync(row, token: ct);
+        await Send.ResponseAsync(new Response(row.Id, Payloads.Parse(row.Headers)!.Value, Payloads.Parse(row.Body), row.BodyTruncated,
+            time.Format(row.CreatedAt)), 201, ct);
+    }
+}

@@ -1,0 +1,11 @@
+using System.Text.Json;
+using FastEndpoints;
+using FluentValidation;
+
+namespace Arkyn.Features.Responses.Create;
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator() =>
+        RuleFor(r => r.Headers).Must(h => h?.ValueKind == JsonValueKind.Object).WithMessage("headers must be a JSON object.");
+}

@@ -1,0 +1,7 @@
+namespace Arkyn.Features.TrafficSources.Create;
+
+public sealed class Request
+{
+    public string? Name { get; set; }
+    public string? TrafficDomain { get; set; }
+}

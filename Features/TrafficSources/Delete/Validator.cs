@@ -1,0 +1,10 @@
+using Arkyn.Infrastructure;
+using FastEndpoints;
+using FluentValidation;
+
+namespace Arkyn.Features.TrafficSources.Delete;
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator() => RuleFor(r => r.TrafficSourceId).Must(Ids.IsUuid).WithMessage("trafficSourceId must be a UUID.");
+}

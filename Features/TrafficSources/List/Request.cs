@@ -1,0 +1,5 @@
+using Arkyn.Infrastructure.Http;
+
+namespace Arkyn.Features.TrafficSources.List;
+
+public sealed class Request : PagedRequest;

@@ -1,0 +1,9 @@
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+
+namespace Arkyn.Features.TrafficSources.List;
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator() => Include(new PagingRules());
+}

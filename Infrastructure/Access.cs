@@ -1,0 +1,38 @@
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Errors;
+using FastEndpoints;
+using FluentValidation.Results;
+using LinqToDB;
+using LinqToDB.Async;
+
+namespace Arkyn.Infrastructure;
+
+/// <summary>
+/// Ownership rules shared by every route under a traffic source. A resource named in the path answers 404 when
+/// it does not exist and 403 when it is another user's (the published contract's order); ids nested under it
+/// that are not of that source answer 404, exactly as unknown ones.
+/// </summary>
+public static class Access
+{
+    public static async Task RequireOwnedSourceAsync(this Db db, string sourceId, string callerId, CancellationToken ct)
+    {
+        var owner = await db.TrafficSources.Where(s => s.Id == sourceId).Select(s => s.UserId).FirstOrDefaultAsync(ct);
+        if (owner is null) NotFound("trafficSourceId", "No traffic source has this id.");
+        if (owner != callerId) Forbidden("This traffic source belongs to another user.");
+    }
+
+    /// <summary>For routes naming a child resource alone (DELETE /domain/:id …): the owner of its source decides.</summary>
+    public static void RequireOwner(string? ownerId, string callerId, string field, string what)
+    {
+        if (ownerId is null) NotFound(field, $"No {what} has this id.");
+        if (ownerId != callerId) Forbidden($"This {what} belongs to another user.");
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void NotFound(string field, string message) =>
+        ValidationContext.Instance.ThrowError(new ValidationFailure(field, message), StatusCodes.Status404NotFound);
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void Forbidden(string message) =>
+        ValidationContext.Instance.ThrowError(new ValidationFailure(Problem.GeneralErrors, message), StatusCodes.Status403Forbidden);
+}
