@@ -43,6 +43,7 @@ try
 
     app.UseProblemResponses(api.MaxRequestBodyBytes)
         .UseAuthentication()
+        .UseIngestKeyAccess()
         .UseAuthorization()
         .UseFastEndpoints(c =>
         {

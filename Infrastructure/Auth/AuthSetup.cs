@@ -2,6 +2,7 @@ using Arkyn.Infrastructure.Database;
 using Arkyn.Infrastructure.Errors;
 using LinqToDB;
 using LinqToDB.Async;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -9,12 +10,20 @@ namespace Arkyn.Infrastructure.Auth;
 
 public static class AuthSetup
 {
+    public const string DefaultScheme = "Arkyn";
+
     public static IServiceCollection AddArkynAuth(this IServiceCollection services, AuthSettings settings)
     {
         services.AddSingleton(settings);
         services.AddSingleton<TokenKeys>();
         services.AddSingleton<Tokens>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddSingleton<IngestKeyUsage>();
+        // One default scheme that hands "Bearer ak_…" to the ingest key handler and every other bearer to JWT.
+        services.AddAuthentication(DefaultScheme)
+            .AddPolicyScheme(DefaultScheme, DefaultScheme, o => o.ForwardDefaultSelector = http =>
+                IngestKey.IsIngestKey(IngestKey.BearerToken(http.Request)) ? IngestKey.Scheme : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, IngestKeyHandler>(IngestKey.Scheme, null);
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwt>();
         services.AddAuthorization();
         return services;

@@ -14,4 +14,5 @@ public sealed class Db(DataOptions options) : DataConnection(options)
     public ITable<RequestRow> Requests => this.GetTable<RequestRow>();
     public ITable<ResponseRow> Responses => this.GetTable<ResponseRow>();
     public ITable<HttpTrafficRow> HttpTraffic => this.GetTable<HttpTrafficRow>();
+    public ITable<IngestKeyRow> IngestKeys => this.GetTable<IngestKeyRow>();
 }

@@ -65,6 +65,7 @@ public sealed class RequestRow
     [Column("body")] public string? Body { get; set; }
     [Column("body_truncated"), NotNull] public bool BodyTruncated { get; set; }
     [Column("query_params"), NotNull] public required string QueryParams { get; set; }
+    [Column("ingest_key_id")] public string? IngestKeyId { get; set; }
     [Column("created_at"), NotNull] public long CreatedAt { get; set; }
 }
 
@@ -76,6 +77,7 @@ public sealed class ResponseRow
     [Column("headers"), NotNull] public required string Headers { get; set; }
     [Column("body")] public string? Body { get; set; }
     [Column("body_truncated"), NotNull] public bool BodyTruncated { get; set; }
+    [Column("ingest_key_id")] public string? IngestKeyId { get; set; }
     [Column("created_at"), NotNull] public long CreatedAt { get; set; }
 }
 
@@ -94,4 +96,17 @@ public sealed class HttpTrafficRow
     [Column("elapsed_time"), NotNull] public double ElapsedTime { get; set; }
     [Column("traffic_user_id")] public string? TrafficUserId { get; set; }
     [Column("created_at"), NotNull] public long CreatedAt { get; set; }
+}
+
+[Table("ingest_keys")]
+public sealed class IngestKeyRow
+{
+    [Column("id"), PrimaryKey] public required string Id { get; set; }
+    [Column("traffic_source_id"), NotNull] public required string TrafficSourceId { get; set; }
+    [Column("name"), NotNull] public required string Name { get; set; }
+    /// <summary>The first characters of the key, shown in lists so people can tell keys apart.</summary>
+    [Column("prefix"), NotNull] public required string Prefix { get; set; }
+    [Column("key_hash"), NotNull] public required string KeyHash { get; set; }
+    [Column("created_at"), NotNull] public long CreatedAt { get; set; }
+    [Column("last_used_at")] public long? LastUsedAt { get; set; }
 }

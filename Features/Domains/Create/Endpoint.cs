@@ -13,6 +13,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, DomainR
     public override void Configure()
     {
         Post("/domain/{trafficSourceId}");
+        Options(b => b.WithMetadata(IngestKeyAllowed.Instance));
         Description(b => b.Produces<DomainResponse>(200, "application/json").Problems(400, 401, 403, 404));
         Summary(s =>
         {

@@ -13,6 +13,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, HttpTra
     public override void Configure()
     {
         Post("/http-traffic/{trafficSourceId}");
+        Options(b => b.WithMetadata(IngestKeyAllowed.Instance));
         Description(b => b.Problems(400, 401, 403, 404, 409));
         Summary(s =>
         {
@@ -28,6 +29,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, HttpTra
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var callerId = User.UserId();
+        var keyId = User.IngestKeyId();
         var traffic = new HttpTrafficRow
         {
             Id = Ids.New(),
@@ -47,30 +49,31 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, HttpTra
         int inserted;
         try
         {
-            inserted = await InsertWhenAllReferencesHoldAsync(traffic, callerId, ct);
+            inserted = await InsertWhenAllReferencesHoldAsync(traffic, callerId, keyId, ct);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
             ThrowError("The request or response is already attached to other traffic.", 409);
             throw;
         }
-        if (inserted == 0) await ExplainRefusalAsync(traffic, callerId, ct);
+        if (inserted == 0) await ExplainRefusalAsync(traffic, callerId, keyId, ct);
 
         await Send.ResponseAsync(HttpTrafficResponse.From(traffic, time), 201, ct);
     }
 
     /// <summary>
     /// One round trip: INSERT … SELECT that yields a row only when the source is the caller's, the domain and
-    /// pathname are of that source, and the request and response are the caller's. The unique indexes on
+    /// pathname are of that source, and the request and response are the caller's (the user's, or the
+    /// ingest key's when a key calls). The unique indexes on
     /// request_id and response_id turn a concurrent second attach into a unique violation.
     /// </summary>
-    Task<int> InsertWhenAllReferencesHoldAsync(HttpTrafficRow t, string callerId, CancellationToken ct) =>
+    Task<int> InsertWhenAllReferencesHoldAsync(HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct) =>
         (from s in db.TrafficSources
          where s.Id == t.TrafficSourceId && s.UserId == callerId
                && db.Domains.Any(d => d.Id == t.DomainId && d.TrafficSourceId == s.Id)
                && db.Pathnames.Any(p => p.Id == t.PathnameId && p.DomainId == t.DomainId && p.TrafficSourceId == s.Id)
-               && db.Requests.Any(q => q.Id == t.RequestId && q.UserId == callerId)
-               && db.Responses.Any(q => q.Id == t.ResponseId && q.UserId == callerId)
+               && db.Requests.Any(q => q.Id == t.RequestId && q.UserId == callerId && q.IngestKeyId == keyId)
+               && db.Responses.Any(q => q.Id == t.ResponseId && q.UserId == callerId && q.IngestKeyId == keyId)
          select s)
         .InsertAsync(db.HttpTraffic, s => new HttpTrafficRow
         {
@@ -89,16 +92,16 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, HttpTra
         }, ct);
 
     /// <summary>Only on refusal: find which check failed, in the contract's order (source 404, owner 403, references 404, attached 409).</summary>
-    async Task ExplainRefusalAsync(HttpTrafficRow t, string callerId, CancellationToken ct)
+    async Task ExplainRefusalAsync(HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct)
     {
         await db.RequireOwnedSourceAsync(t.TrafficSourceId, callerId, ct);
         if (!await db.Domains.AnyAsync(d => d.Id == t.DomainId && d.TrafficSourceId == t.TrafficSourceId, ct))
             Access.NotFound("domainId", "No domain has this id in this traffic source.");
         if (!await db.Pathnames.AnyAsync(p => p.Id == t.PathnameId && p.DomainId == t.DomainId, ct))
             Access.NotFound("pathnameId", "No pathname has this id in this domain.");
-        if (!await db.Requests.AnyAsync(q => q.Id == t.RequestId && q.UserId == callerId, ct))
+        if (!await db.Requests.AnyAsync(q => q.Id == t.RequestId && q.UserId == callerId && q.IngestKeyId == keyId, ct))
             Access.NotFound("requestId", "No request has this id.");
-        if (!await db.Responses.AnyAsync(q => q.Id == t.ResponseId && q.UserId == callerId, ct))
+        if (!await db.Responses.AnyAsync(q => q.Id == t.ResponseId && q.UserId == callerId && q.IngestKeyId == keyId, ct))
             Access.NotFound("responseId", "No response has this id.");
         // Everything holds now: it was refused for a reason that is gone (a concurrent delete then re-create); ask for a retry.
         ThrowError("The referenced records changed while this traffic was being stored; retry.", 409);

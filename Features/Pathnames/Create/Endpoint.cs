@@ -13,6 +13,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Pathnam
     public override void Configure()
     {
         Post("/pathname/{trafficSourceId}/{domainId}");
+        Options(b => b.WithMetadata(IngestKeyAllowed.Instance));
         Description(b => b.Produces<PathnameResponse>(200, "application/json").Problems(400, 401, 403, 404));
         Summary(s =>
         {

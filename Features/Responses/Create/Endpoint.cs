@@ -13,6 +13,7 @@ public sealed class Endpoint(Db db, Payloads payloads, Timestamps time) : Endpoi
     public override void Configure()
     {
         Post("/response");
+        Options(b => b.WithMetadata(IngestKeyAllowed.Instance));
         Description(b => b.Problems(400, 401));
         Summary(s => s.Summary = "Store the response half of a transaction, to attach to traffic later. Sensitive headers are redacted; large bodies are cut.");
     }
@@ -24,6 +25,7 @@ public sealed class Endpoint(Db db, Payloads payloads, Timestamps time) : Endpoi
         {
             Id = Ids.New(),
             UserId = User.UserId(),
+            IngestKeyId = User.IngestKeyId(),
             Headers = payloads.Headers(r.Headers!.Value),
             Body = body,
             BodyTruncated = truncated,

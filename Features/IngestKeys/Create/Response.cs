@@ -1,0 +1,4 @@
+namespace Arkyn.Features.IngestKeys.Create;
+
+/// <summary>The only time the key itself is shown.</summary>
+public sealed record Response(string Id, string Name, string Prefix, string Key, string CreatedAt);

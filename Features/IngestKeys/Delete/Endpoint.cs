@@ -1,0 +1,31 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Auth;
+using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+using LinqToDB;
+using LinqToDB.Async;
+
+namespace Arkyn.Features.IngestKeys.Delete;
+
+public sealed class Endpoint(Db db) : Endpoint<Request>
+{
+    public override void Configure()
+    {
+        Delete("/ingest-key/{ingestKeyId}");
+        Description(b => b.Produces(204).Problems(400, 401, 403, 404));
+        Summary(s => s.Summary = "Revoke an ingest key: it stops working at once.");
+    }
+
+    public override async Task HandleAsync(Request r, CancellationToken ct)
+    {
+        var keyId = Ids.Normalize(r.IngestKeyId);
+        var owner = await (from k in db.IngestKeys
+                           join s in db.TrafficSources on k.TrafficSourceId equals s.Id
+                           where k.Id == keyId
+                           select s.UserId).FirstOrDefaultAsync(ct);
+        Access.RequireOwner(owner, User.UserId(), "ingestKeyId", "ingest key");
+        await db.IngestKeys.Where(k => k.Id == keyId).DeleteAsync(ct);
+        await Send.NoContentAsync(ct);
+    }
+}

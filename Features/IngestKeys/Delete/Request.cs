@@ -1,0 +1,6 @@
+namespace Arkyn.Features.IngestKeys.Delete;
+
+public sealed class Request
+{
+    public string IngestKeyId { get; set; } = "";
+}

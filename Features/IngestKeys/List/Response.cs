@@ -1,0 +1,3 @@
+namespace Arkyn.Features.IngestKeys.List;
+
+public sealed record Response(string Id, string Name, string Prefix, string CreatedAt, string? LastUsedAt);
