@@ -2,6 +2,7 @@ using Arkyn.Infrastructure;
 using Arkyn.Infrastructure.Auth;
 using Arkyn.Infrastructure.Database;
 using Arkyn.Infrastructure.Errors;
+using Arkyn.Infrastructure.Http;
 using FastEndpoints;
 using FastEndpoints.Swagger;
 
@@ -35,15 +36,18 @@ try
             };
             o.ShortSchemaNames = false;
         });
+    builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>();
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
     var app = builder.Build();
     await app.Services.GetRequiredService<Migrator>().MigrateAsync();
     await app.Services.GetRequiredService<TokenKeys>().InitializeAsync();
 
-    app.UseProblemResponses(api.MaxRequestBodyBytes)
+    app.UseProblemResponses()
+        .UseBodyLimits(api, ingest)
         .UseAuthentication()
         .UseIngestKeyAccess()
+        .UseRateLimiter()
         .UseAuthorization()
         .UseFastEndpoints(c =>
         {

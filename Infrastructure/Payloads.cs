@@ -4,24 +4,45 @@ using System.Text.Json.Nodes;
 
 namespace Arkyn.Infrastructure;
 
-public sealed record IngestSettings(IReadOnlySet<string> RedactHeaders, int MaxBodyBytes)
+public sealed record IngestSettings(
+    IReadOnlySet<string> RedactHeaders, IReadOnlySet<string> RedactFields, int MaxBodyBytes, long MaxBatchBytes,
+    int RatePermitsPerSecond, int RateBurst)
 {
     public static readonly string[] DefaultRedactHeaders = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"];
 
+    public static readonly string[] DefaultRedactFields =
+        ["password", "passwd", "secret", "token", "apiKey", "api_key", "authorization", "cookie", "creditCard", "cardNumber", "cvv", "ssn"];
+
     public static IngestSettings From(IConfiguration config)
     {
-        var section = config.GetSection("Ingest:RedactHeaders");
+        var maxBody = Settings.PositiveLong(config, "Ingest:MaxBodyBytes", 65_536);
+        if (maxBody > int.MaxValue) throw new StartupException($"Ingest:MaxBodyBytes '{maxBody}' is too large.");
+        var permits = Settings.PositiveLong(config, "Ingest:RateLimit:PermitsPerSecond", 0, allowZero: true);
+        var burst = Settings.PositiveLong(config, "Ingest:RateLimit:Burst", Math.Max(permits, 1));
+        return new IngestSettings(
+            Names(config, "Ingest:RedactHeaders", DefaultRedactHeaders).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            Names(config, "Ingest:RedactFields", DefaultRedactFields).Select(FieldKey).ToHashSet(),
+            (int)maxBody,
+            Settings.PositiveLong(config, "Ingest:MaxBatchBytes", 10 * 1024 * 1024),
+            (int)Math.Min(permits, int.MaxValue),
+            (int)Math.Min(burst, int.MaxValue));
+    }
+
+    /// <summary>Field names compare without case, '_' or '-': apiKey, api_key and API-KEY are one name.</summary>
+    public static string FieldKey(string name) => name.Replace("_", "").Replace("-", "").ToLowerInvariant();
+
+    /// <summary>A list setting, as an array (Ingest:RedactFields:0 …) or one comma-separated string.</summary>
+    static List<string> Names(IConfiguration config, string key, string[] fallback)
+    {
+        var section = config.GetSection(key);
         var names = section.GetChildren().Select(c => c.Value).OfType<string>().ToList();
         if (names.Count == 0 && !string.IsNullOrWhiteSpace(section.Value))
             names = section.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        if (names.Count == 0) names = [.. DefaultRedactHeaders];
-        var max = Settings.PositiveLong(config, "Ingest:MaxBodyBytes", 65_536);
-        if (max > int.MaxValue) throw new StartupException($"Ingest:MaxBodyBytes '{max}' is too large.");
-        return new IngestSettings(names.ToHashSet(StringComparer.OrdinalIgnoreCase), (int)max);
+        return names.Count == 0 ? [.. fallback] : names;
     }
 }
 
-/// <summary>What is done to captured headers and bodies before anything is stored.</summary>
+/// <summary>What is done to captured headers, query parameters and bodies before anything is stored.</summary>
 public sealed class Payloads(IngestSettings settings)
 {
     public const string Redacted = "[REDACTED]";
@@ -35,16 +56,17 @@ public sealed class Payloads(IngestSettings settings)
         return node.ToJsonString();
     }
 
-    public static string Object(JsonElement value) => JsonSerializer.Serialize(value);
+    /// <summary>The query parameters as JSON text, sensitive names redacted at any depth.</summary>
+    public string QueryParams(JsonElement queryParams) => RedactFields(queryParams).ToJsonString();
 
     /// <summary>
-    /// The body as JSON text (null for a null or absent body). Over the cap it becomes a JSON string holding
-    /// the first cap bytes of that text, cut on a UTF-8 character boundary.
+    /// The body as JSON text (null for a null or absent body), sensitive field names redacted at any depth.
+    /// Over the cap it becomes a JSON string holding the first cap bytes of that text, cut on a UTF-8 character boundary.
     /// </summary>
     public (string? Json, bool Truncated) Body(JsonElement? body)
     {
         if (body is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return (null, false);
-        var utf8 = JsonSerializer.SerializeToUtf8Bytes(element);
+        var utf8 = Encoding.UTF8.GetBytes(RedactFields(element).ToJsonString());
         if (utf8.Length <= settings.MaxBodyBytes) return (Encoding.UTF8.GetString(utf8), false);
         var cut = settings.MaxBodyBytes;
         while (cut > 0 && (utf8[cut] & 0xC0) == 0x80) cut--;
@@ -52,4 +74,28 @@ public sealed class Payloads(IngestSettings settings)
     }
 
     public static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+
+    JsonNode RedactFields(JsonElement element)
+    {
+        var node = JsonNode.Parse(element.GetRawText())!;
+        Redact(node);
+        return node;
+    }
+
+    void Redact(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj.ToList())
+                {
+                    if (settings.RedactFields.Contains(IngestSettings.FieldKey(name))) obj[name] = Redacted;
+                    else Redact(value);
+                }
+                break;
+            case JsonArray array:
+                foreach (var item in array) Redact(item);
+                break;
+        }
+    }
 }

@@ -64,12 +64,12 @@ public static class Settings
         return new ApiSettings(format, PositiveLong(config, "Api:MaxRequestBodyBytes", 1_048_576));
     }
 
-    public static long PositiveLong(IConfiguration config, string key, long fallback)
+    public static long PositiveLong(IConfiguration config, string key, long fallback, bool allowZero = false)
     {
         var text = config[key];
         if (text is null) return fallback;
-        if (!long.TryParse(text, out var value) || value <= 0)
-            throw new StartupException($"{key} '{text}' is not a positive whole number.");
+        if (!long.TryParse(text, out var value) || value < 0 || (value == 0 && !allowZero))
+            throw new StartupException($"{key} '{text}' is not a {(allowZero ? "non-negative" : "positive")} whole number.");
         return value;
     }
 

@@ -9,6 +9,28 @@ public static class Traffic
     public static bool IsMethod(string? value) => value is not null && Methods.Contains(value.Trim().ToUpperInvariant());
     public static bool IsProtocol(string? value) => value is not null && Protocols.Contains(value.Trim().ToUpperInvariant());
 
+    public const int MaxPathLength = 2048;
+    public const int MaxTrafficUserIdLength = 255;
+
+    /// <summary>Lower case, no trailing '/'; null when the rest is not a host with an optional :port.</summary>
+    public static string? NormalizeHost(string value)
+    {
+        var candidate = value.Trim().TrimEnd('/').ToLowerInvariant();
+        var host = candidate;
+        var colon = candidate.LastIndexOf(':');
+        if (colon > candidate.LastIndexOf(']'))
+        {
+            if (!int.TryParse(candidate[(colon + 1)..], out var port) || port is < 1 or > 65535) return null;
+            host = candidate[..colon];
+        }
+        return host.Length > 0 && Uri.CheckHostName(host.Trim('[', ']')) != UriHostNameType.Unknown ? candidate : null;
+    }
+
+    /// <summary>A pathname starts with '/' and has no query string, fragment, spaces or control characters.</summary>
+    public static bool IsPathname(string? value) =>
+        value is not null && value.StartsWith('/') && value.Length <= MaxPathLength
+        && !value.Any(c => c is '?' or '#' || char.IsWhiteSpace(c) || char.IsControl(c));
+
     public static string Level(int status) => status switch
     {
         >= 500 => "FATAL",

@@ -16,11 +16,11 @@ public static class ErrorHandling
     }
 
     /// <summary>
-    /// Errors raised outside the endpoints: bodies over the limit, unknown routes, wrong methods and unhandled
+    /// Errors raised outside the endpoints: bodies that cannot be read, unknown routes, wrong methods and unhandled
     /// exceptions. All answer with the same problem shape; a 500 is logged with the trace id it carries and
     /// says nothing of its cause.
     /// </summary>
-    public static WebApplication UseProblemResponses(this WebApplication app, long maxRequestBodyBytes)
+    public static WebApplication UseProblemResponses(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -30,8 +30,7 @@ public static class ErrorHandling
             {
                 var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
                 if (error is BadHttpRequestException bad)
-                    return Problem.WriteAsync(http, bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                        ? $"The request body is larger than {maxRequestBodyBytes} bytes." : "The request could not be read.");
+                    return Problem.WriteAsync(http, bad.StatusCode, bad.Message);
                 var problem = Problem.For(http, StatusCodes.Status500InternalServerError, "An unexpected error occurred. Quote the traceId when reporting it.");
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Arkyn.Errors")
                     .LogError(error, "Unhandled error on {Method} {Path}, traceId {TraceId}", http.Request.Method, http.Request.Path, problem.TraceId);
@@ -51,20 +50,7 @@ public static class ErrorHandling
             };
             return Problem.WriteAsync(http, http.Response.StatusCode, detail);
         });
-        app.Use((http, next) =>
-        {
-            // Kestrel enforces the limit while reading; this answers at once when the declared length is over it
-            // (and covers hosts such as the test server that do not enforce it).
-            if (http.Request.ContentLength > maxRequestBodyBytes)
-                return Problem.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {maxRequestBodyBytes} bytes.");
-            if (IsBodyless(http.Request) && http.Request.ContentType is null && http.GetEndpoint() is not null)
-                return Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "A JSON request body is required.");
-            return next(http);
-        });
         return app;
     }
 
-    static bool IsBodyless(HttpRequest request) =>
-        (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
-        && request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any(v => v?.Contains("chunked") == true);
 }

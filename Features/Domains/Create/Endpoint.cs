@@ -3,8 +3,6 @@ using Arkyn.Infrastructure.Auth;
 using Arkyn.Infrastructure.Database;
 using Arkyn.Infrastructure.Http;
 using FastEndpoints;
-using LinqToDB;
-using LinqToDB.Async;
 
 namespace Arkyn.Features.Domains.Create;
 
@@ -27,27 +25,10 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, DomainR
     {
         var sourceId = Ids.Normalize(r.TrafficSourceId);
         await db.RequireOwnedSourceAsync(sourceId, User.UserId(), ct);
-        var value = Create.Validator.Normalize(r.Value!)!;
+        var value = Traffic.NormalizeHost(r.Value!)!;
         var protocol = r.Protocol!.Trim().ToUpperInvariant();
 
-        if (await FindAsync(sourceId, value, protocol, ct) is { } existing)
-        {
-            await Send.OkAsync(DomainResponse.From(existing, time), ct);
-            return;
-        }
-        var domain = new DomainRow { Id = Ids.New(), TrafficSourceId = sourceId, Value = value, Protocol = protocol, CreatedAt = time.Now() };
-        try
-        {
-            await db.InsertAsync(domain, token: ct);
-            await Send.ResponseAsync(DomainResponse.From(domain, time), 201, ct);
-        }
-        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
-        {
-            // A concurrent call created it first: answer with that one.
-            await Send.OkAsync(DomainResponse.From((await FindAsync(sourceId, value, protocol, ct))!, time), ct);
-        }
+        var (domain, created) = await db.DomainAsync(sourceId, value, protocol, time.Now(), ct);
+        await Send.ResponseAsync(DomainResponse.From(domain, time), created ? 201 : 200, ct);
     }
-
-    Task<DomainRow?> FindAsync(string sourceId, string value, string protocol, CancellationToken ct) =>
-        db.Domains.FirstOrDefaultAsync(d => d.TrafficSourceId == sourceId && d.Value == value && d.Protocol == protocol, ct);
 }

@@ -12,24 +12,10 @@ public sealed class Validator : Validator<Request>
         RuleFor(r => r.Value)
             .NotEmpty().WithMessage("value is required.")
             .MaximumLength(261).WithMessage("value must be at most 261 characters.")
-            .Must(v => Normalize(v!) is not null).WithMessage("value must be a host with an optional :port, without scheme or path (e.g. api.example.com:8443).")
+            .Must(v => Traffic.NormalizeHost(v!) is not null).WithMessage("value must be a host with an optional :port, without scheme or path (e.g. api.example.com:8443).")
             .When(r => !string.IsNullOrEmpty(r.Value), ApplyConditionTo.CurrentValidator);
         RuleFor(r => r.Protocol)
             .NotEmpty().WithMessage("protocol is required.")
             .Must(Traffic.IsProtocol).WithMessage("protocol must be HTTP or HTTPS.");
-    }
-
-    /// <summary>Lower case, no trailing '/'; null when the rest is not a host with an optional port.</summary>
-    public static string? Normalize(string value)
-    {
-        var candidate = value.Trim().TrimEnd('/').ToLowerInvariant();
-        var host = candidate;
-        var colon = candidate.LastIndexOf(':');
-        if (colon > candidate.LastIndexOf(']'))
-        {
-            if (!int.TryParse(candidate[(colon + 1)..], out var port) || port is < 1 or > 65535) return null;
-            host = candidate[..colon];
-        }
-        return host.Length > 0 && Uri.CheckHostName(host.Trim('[', ']')) != UriHostNameType.Unknown ? candidate : null;
     }
 }

@@ -6,8 +6,6 @@ namespace Arkyn.Features.HttpTraffic.Create;
 
 public sealed class Validator : Validator<Request>
 {
-    public const int MaxTrafficUserIdLength = 255;
-
     public Validator()
     {
         RuleFor(r => r.TrafficSourceId).Must(Ids.IsUuid).WithMessage("trafficSourceId must be a UUID.");
@@ -21,7 +19,7 @@ public sealed class Validator : Validator<Request>
             .NotNull().WithMessage("elapsedTime is required.")
             .Must(e => e is null || double.IsFinite(e.Value) && e >= 0).WithMessage("elapsedTime must be a non-negative number of milliseconds.");
         RuleFor(r => r.TrafficUserId)
-            .MaximumLength(MaxTrafficUserIdLength).WithMessage($"trafficUserId must be at most {MaxTrafficUserIdLength} characters.");
+            .MaximumLength(Traffic.MaxTrafficUserIdLength).WithMessage($"trafficUserId must be at most {Traffic.MaxTrafficUserIdLength} characters.");
         RuleFor(r => r.DomainId).Must(Ids.IsUuid).WithMessage("domainId must be a UUID.");
         RuleFor(r => r.PathnameId).Must(Ids.IsUuid).WithMessage("pathnameId must be a UUID.");
         RuleFor(r => r.RequestId).Must(Ids.IsUuid).WithMessage("requestId must be a UUID.");

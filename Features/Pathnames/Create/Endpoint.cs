@@ -32,23 +32,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Pathnam
         if (!await db.Domains.AnyAsync(d => d.Id == domainId && d.TrafficSourceId == sourceId, ct))
             Access.NotFound("domainId", "No domain has this id in this traffic source.");
 
-        if (await FindAsync(domainId, r.Value!, ct) is { } existing)
-        {
-            await Send.OkAsync(PathnameResponse.From(existing, time), ct);
-            return;
-        }
-        var pathname = new PathnameRow { Id = Ids.New(), TrafficSourceId = sourceId, DomainId = domainId, Value = r.Value!, CreatedAt = time.Now() };
-        try
-        {
-            await db.InsertAsync(pathname, token: ct);
-            await Send.ResponseAsync(PathnameResponse.From(pathname, time), 201, ct);
-        }
-        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
-        {
-            await Send.OkAsync(PathnameResponse.From((await FindAsync(domainId, r.Value!, ct))!, time), ct);
-        }
+        var (pathname, created) = await db.PathnameAsync(sourceId, domainId, r.Value!, time.Now(), ct);
+        await Send.ResponseAsync(PathnameResponse.From(pathname, time), created ? 201 : 200, ct);
     }
-
-    Task<PathnameRow?> FindAsync(string domainId, string value, CancellationToken ct) =>
-        db.Pathnames.FirstOrDefaultAsync(p => p.DomainId == domainId && p.Value == value, ct);
 }

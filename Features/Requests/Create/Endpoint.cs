@@ -29,7 +29,7 @@ public sealed class Endpoint(Db db, Payloads payloads, Timestamps time) : Endpoi
             Headers = payloads.Headers(r.Headers!.Value),
             Body = body,
             BodyTruncated = truncated,
-            QueryParams = Payloads.Object(r.QueryParams!.Value),
+            QueryParams = payloads.QueryParams(r.QueryParams!.Value),
             CreatedAt = time.Now(),
         };
         await db.InsertAsync(row, token: ct);

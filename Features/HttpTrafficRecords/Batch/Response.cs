@@ -1,0 +1,7 @@
+namespace Arkyn.Features.HttpTrafficRecords.Batch;
+
+public sealed record Success(int Index, string Id, int Status);
+
+public sealed record Failure(int Index, string? Id, int Status, Dictionary<string, string[]> Errors);
+
+public sealed record Response(List<Success> Successes, List<Failure> Errors);

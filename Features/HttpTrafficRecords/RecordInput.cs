@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using Arkyn.Infrastructure;
+using FluentValidation;
+
+namespace Arkyn.Features.HttpTrafficRecords;
+
+/// <summary>One completed transaction as an agent sends it: everything the five-call flow carries, in one body.</summary>
+public class RecordInput
+{
+    /// <summary>Client-chosen UUID; a retry with the same id returns the stored record instead of storing it twice.</summary>
+    public string? Id { get; set; }
+    /// <summary>When the transaction happened, ISO 8601 (UTC when no offset is given). Defaults to now.</summary>
+    public string? Timestamp { get; set; }
+    /// <summary>Absolute URL of the domain, e.g. https://api.example.com or http://localhost:8080.</summary>
+    public string? DomainUrl { get; set; }
+    /// <summary>The path, starting with '/', without query string.</summary>
+    public string? PathnameUrl { get; set; }
+    /// <summary>HTTP or HTTPS; defaults to the scheme of domainUrl.</summary>
+    public string? Protocol { get; set; }
+    public string? Method { get; set; }
+    public int? Status { get; set; }
+    public double? ElapsedTime { get; set; }
+    public string? TrafficUserId { get; set; }
+    public JsonElement? RequestHeaders { get; set; }
+    public JsonElement? RequestBody { get; set; }
+    public JsonElement? QueryParams { get; set; }
+    public JsonElement? ResponseHeaders { get; set; }
+    public JsonElement? ResponseBody { get; set; }
+
+    public static DateTimeOffset? ParseTimestamp(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? at : null;
+
+    /// <summary>The domain value (host[:port], lower case) and scheme of domainUrl; null when it is not an absolute http(s) URL without path.</summary>
+    public static (string Host, string Scheme)? ParseDomainUrl(string? value)
+    {
+        if (!Uri.TryCreate(value?.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) return null;
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0) return null;
+        return Traffic.NormalizeHost(uri.Authority) is { } host ? (host, uri.Scheme.ToUpperInvariant()) : null;
+    }
+}
+
+public sealed class RecordRules : AbstractValidator<RecordInput>
+{
+    public RecordRules()
+    {
+        RuleFor(r => r.Id).Must(Ids.IsUuid).When(r => r.Id is not null).WithMessage("id must be a UUID.");
+        RuleFor(r => r.Timestamp).Must(t => RecordInput.ParseTimestamp(t) is not null).When(r => r.Timestamp is not null)
+            .WithMessage("timestamp must be an ISO 8601 date and time, e.g. 2026-11-26T07:15:00Z.");
+        RuleFor(r => r.DomainUrl)
+            .NotEmpty().WithMessage("domainUrl is required.")
+            .Must(u => RecordInput.ParseDomainUrl(u) is not null).When(r => !string.IsNullOrEmpty(r.DomainUrl), ApplyConditionTo.CurrentValidator)
+            .WithMessage("domainUrl must be an absolute http(s) URL without path or query, e.g. https://api.example.com.");
+        RuleFor(r => r.PathnameUrl)
+            .NotEmpty().WithMessage("pathnameUrl is required.")
+            .Must(Traffic.IsPathname).When(r => !string.IsNullOrEmpty(r.PathnameUrl), ApplyConditionTo.CurrentValidator)
+            .WithMessage($"pathnameUrl must start with '/', be at most {Traffic.MaxPathLength} characters, and have no query string, fragment or spaces.");
+        RuleFor(r => r.Protocol).Must(Traffic.IsProtocol).When(r => r.Protocol is not null).WithMessage("protocol must be HTTP or HTTPS.");
+        RuleFor(r => r.Method)
+            .NotEmpty().WithMessage("method is required.")
+            .Must(Traffic.IsMethod).WithMessage($"method must be one of {string.Join(", ", Traffic.Methods)}.");
+        RuleFor(r => r.Status)
+            .NotNull().WithMessage("status is required.")
+            .InclusiveBetween(100, 599).WithMessage("status must be an HTTP status code from 100 to 599.");
+        RuleFor(r => r.ElapsedTime)
+            .NotNull().WithMessage("elapsedTime is required.")
+            .Must(e => e is null || double.IsFinite(e.Value) && e >= 0).WithMessage("elapsedTime must be a non-negative number of milliseconds.");
+        RuleFor(r => r.TrafficUserId).MaximumLength(Traffic.MaxTrafficUserIdLength)
+            .WithMessage($"trafficUserId must be at most {Traffic.MaxTrafficUserIdLength} characters.");
+        RuleFor(r => r.RequestHeaders).Must(IsObject).WithMessage("requestHeaders must be a JSON object.");
+        RuleFor(r => r.QueryParams).Must(IsObject).WithMessage("queryParams must be a JSON object.");
+        RuleFor(r => r.ResponseHeaders).Must(IsObject).WithMessage("responseHeaders must be a JSON object.");
+    }
+
+    static bool IsObject(JsonElement? value) => value?.ValueKind == JsonValueKind.Object;
+}

@@ -1,0 +1,147 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Database;
+using LinqToDB;
+using LinqToDB.Async;
+using LinqToDB.Data;
+
+namespace Arkyn.Features.HttpTrafficRecords;
+
+public enum WriteOutcome { Created, AlreadyStored, IdTaken }
+
+/// <summary>A validated record turned into the rows it becomes; domain and pathname ids are filled in when stored.</summary>
+public sealed record PreparedRecord(HttpTrafficRow Traffic, RequestRow Request, ResponseRow Response, string Domain, string Protocol, string Pathname, bool ClientChoseId)
+{
+    public RecordView.Rows Rows => new(Traffic, Domain, Protocol, Pathname, Request, Response);
+}
+
+/// <summary>
+/// Stores records: each all or nothing (domain and pathname found or created, request, response, traffic in one
+/// transaction), idempotent by the client's id, and many of them per transaction for batches.
+/// </summary>
+public sealed class RecordWriter(Db db, Payloads payloads, Timestamps time)
+{
+    public PreparedRecord Prepare(string sourceId, string userId, string? keyId, RecordInput r)
+    {
+        var (host, scheme) = RecordInput.ParseDomainUrl(r.DomainUrl)!.Value;
+        var createdAt = RecordInput.ParseTimestamp(r.Timestamp)?.ToUnixTimeMilliseconds() ?? time.Now();
+        var (requestBody, requestTruncated) = payloads.Body(r.RequestBody);
+        var (responseBody, responseTruncated) = payloads.Body(r.ResponseBody);
+        var request = new RequestRow
+        {
+            Id = Ids.New(), UserId = userId, IngestKeyId = keyId, CreatedAt = createdAt,
+            Headers = payloads.Headers(r.RequestHeaders!.Value), Body = requestBody, BodyTruncated = requestTruncated,
+            QueryParams = payloads.QueryParams(r.QueryParams!.Value),
+        };
+        var response = new ResponseRow
+        {
+            Id = Ids.New(), UserId = userId, IngestKeyId = keyId, CreatedAt = createdAt,
+            Headers = payloads.Headers(r.ResponseHeaders!.Value), Body = responseBody, BodyTruncated = responseTruncated,
+        };
+        var traffic = new HttpTrafficRow
+        {
+            Id = r.Id is null ? Ids.New() : Ids.Normalize(r.Id),
+            TrafficSourceId = sourceId, DomainId = "", PathnameId = "", RequestId = request.Id, ResponseId = response.Id,
+            Status = r.Status!.Value, Method = r.Method!.Trim().ToUpperInvariant(), Level = Traffic.Level(r.Status.Value),
+            ElapsedTime = r.ElapsedTime!.Value, TrafficUserId = r.TrafficUserId, CreatedAt = createdAt,
+        };
+        var protocol = r.Protocol?.Trim().ToUpperInvariant() ?? scheme;
+        return new PreparedRecord(traffic, request, response, host, protocol, r.PathnameUrl!, r.Id is not null);
+    }
+
+    public async Task<(WriteOutcome Outcome, RecordView? View)> WriteOneAsync(PreparedRecord record, CancellationToken ct)
+    {
+        if (record.ClientChoseId && await StoredAsync(record, ct) is { } known) return known;
+        try
+        {
+            await using var tx = await db.BeginTransactionAsync(ct);
+            await StoreAsync([record], ct);
+            await tx.CommitAsync(ct);
+            return (WriteOutcome.Created, RecordView.From(record.Rows, time));
+        }
+        catch (Exception e) when (record.ClientChoseId && DbErrors.IsUniqueViolation(e))
+        {
+            // A concurrent retry of the same record committed first.
+            return await StoredAsync(record, ct) ?? (WriteOutcome.IdTaken, null);
+        }
+    }
+
+    /// <summary>
+    /// Stores valid records in one transaction; ids already stored answer AlreadyStored. If a concurrent writer
+    /// takes one of the ids meanwhile, the transaction is abandoned and each record is stored on its own.
+    /// </summary>
+    public async Task<List<WriteOutcome>> WriteManyAsync(IReadOnlyList<PreparedRecord> records, CancellationToken ct)
+    {
+        var outcomes = new WriteOutcome[records.Count];
+        var known = await KnownIdsAsync(records, ct);
+        var fresh = new List<int>();
+        var seen = new HashSet<string>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var id = records[i].Traffic.Id;
+            var sourceId = records[i].Traffic.TrafficSourceId;
+            if (known.TryGetValue(id, out var storedIn))
+                outcomes[i] = storedIn == sourceId ? WriteOutcome.AlreadyStored : WriteOutcome.IdTaken;
+            else if (!seen.Add(id))
+                outcomes[i] = WriteOutcome.AlreadyStored; // repeated within this batch: stored once, by its first occurrence
+            else
+                fresh.Add(i);
+        }
+        try
+        {
+            await using var tx = await db.BeginTransactionAsync(ct);
+            await StoreAsync(fresh.Select(i => records[i]).ToList(), ct);
+            await tx.CommitAsync(ct);
+            foreach (var i in fresh) outcomes[i] = WriteOutcome.Created;
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            foreach (var i in fresh) outcomes[i] = (await WriteOneAsync(records[i], ct)).Outcome;
+        }
+        return [.. outcomes];
+    }
+
+    async Task StoreAsync(IReadOnlyList<PreparedRecord> records, CancellationToken ct)
+    {
+        if (records.Count == 0) return;
+        var now = time.Now();
+        var sourceId = records[0].Traffic.TrafficSourceId;
+        var domains = new Dictionary<(string, string), string>();
+        var pathnames = new Dictionary<(string, string), string>();
+        foreach (var r in records)
+        {
+            if (!domains.TryGetValue((r.Domain, r.Protocol), out var domainId))
+                domains[(r.Domain, r.Protocol)] = domainId = (await db.DomainAsync(sourceId, r.Domain, r.Protocol, now, ct)).Row.Id;
+            if (!pathnames.TryGetValue((domainId, r.Pathname), out var pathnameId))
+                pathnames[(domainId, r.Pathname)] = pathnameId = (await db.PathnameAsync(sourceId, domainId, r.Pathname, now, ct)).Row.Id;
+            r.Traffic.DomainId = domainId;
+            r.Traffic.PathnameId = pathnameId;
+        }
+        if (records.Count == 1)
+        {
+            await db.InsertAsync(records[0].Request, token: ct);
+            await db.InsertAsync(records[0].Response, token: ct);
+            await db.InsertAsync(records[0].Traffic, token: ct);
+            return;
+        }
+        await db.BulkCopyAsync(records.Select(r => r.Request), ct);
+        await db.BulkCopyAsync(records.Select(r => r.Response), ct);
+        await db.BulkCopyAsync(records.Select(r => r.Traffic), ct);
+    }
+
+    async Task<(WriteOutcome, RecordView?)?> StoredAsync(PreparedRecord record, CancellationToken ct)
+    {
+        var sourceId = await db.HttpTraffic.Where(t => t.Id == record.Traffic.Id).Select(t => t.TrafficSourceId).FirstOrDefaultAsync(ct);
+        if (sourceId is null) return null;
+        if (sourceId != record.Traffic.TrafficSourceId) return (WriteOutcome.IdTaken, null);
+        return (WriteOutcome.AlreadyStored, await RecordView.LoadAsync(db, time, sourceId, record.Traffic.Id, ct));
+    }
+
+    async Task<Dictionary<string, string>> KnownIdsAsync(IReadOnlyList<PreparedRecord> records, CancellationToken ct)
+    {
+        var clientIds = records.Where(r => r.ClientChoseId).Select(r => r.Traffic.Id).Distinct().ToList();
+        if (clientIds.Count == 0) return [];
+        return await db.HttpTraffic.Where(t => clientIds.Contains(t.Id))
+            .Select(t => new { t.Id, t.TrafficSourceId })
+            .ToDictionaryAsync(t => t.Id, t => t.TrafficSourceId, ct);
+    }
+}
