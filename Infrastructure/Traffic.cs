@@ -31,6 +31,20 @@ public static class Traffic
         value is not null && value.StartsWith('/') && value.Length <= MaxPathLength
         && !value.Any(c => c is '?' or '#' || char.IsWhiteSpace(c) || char.IsControl(c));
 
+    /// <summary>
+    /// The pathname with every segment that looks like an id replaced by {id}: integers, UUIDs, hex of 8 or more
+    /// characters with a digit, and opaque tokens of 16 or more letters and digits mixed. /users/42/orders/9 → /users/{id}/orders/{id}.
+    /// </summary>
+    public static string PathTemplate(string pathname) =>
+        string.Join('/', pathname.Split('/').Select(segment => IsIdSegment(segment) ? "{id}" : segment));
+
+    static bool IsIdSegment(string s) =>
+        s.Length > 0 && (
+            s.All(char.IsAsciiDigit)
+            || Guid.TryParse(s, out _)
+            || (s.Length >= 8 && s.All(char.IsAsciiHexDigit) && s.Any(char.IsAsciiDigit))
+            || (s.Length >= 16 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && s.Any(char.IsAsciiDigit) && s.Any(char.IsAsciiLetter)));
+
     public static string Level(int status) => status switch
     {
         >= 500 => "FATAL",

@@ -28,12 +28,15 @@ public static class FindOrCreate
     {
         var query = db.Pathnames.Where(p => p.DomainId == domainId && p.Value == value);
         if (await query.FirstOrDefaultAsync(ct) is { } existing) return (existing, false);
-        var row = new PathnameRow { Id = Ids.New(), TrafficSourceId = sourceId, DomainId = domainId, Value = value, CreatedAt = now };
+        var row = new PathnameRow
+        {
+            Id = Ids.New(), TrafficSourceId = sourceId, DomainId = domainId, Value = value, Template = Traffic.PathTemplate(value), CreatedAt = now,
+        };
         var inserted = await db.ExecuteAsync(
-            "INSERT INTO pathnames (id, traffic_source_id, domain_id, value, created_at) VALUES (@id, @source, @domain, @value, @at) " +
+            "INSERT INTO pathnames (id, traffic_source_id, domain_id, value, template, created_at) VALUES (@id, @source, @domain, @value, @template, @at) " +
             "ON CONFLICT (domain_id, value) DO NOTHING", ct,
             new DataParameter("id", row.Id), new DataParameter("source", sourceId), new DataParameter("domain", domainId),
-            new DataParameter("value", value), new DataParameter("at", now));
+            new DataParameter("value", value), new DataParameter("template", row.Template), new DataParameter("at", now));
         return inserted == 1 ? (row, true) : (await query.FirstAsync(ct), false);
     }
 }

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.RegularExpressions;
 using LinqToDB;
+using LinqToDB.Async;
 using LinqToDB.Data;
 
 namespace Arkyn.Infrastructure.Database;
@@ -18,6 +19,19 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
 
     public static IReadOnlyList<Migration> All { get; } = Load();
 
+    /// <summary>Data changes that SQL alone cannot make the same way on both engines, run right after that version's SQL.</summary>
+    static readonly Dictionary<int, Func<DataConnection, CancellationToken, Task>> CodeSteps = new()
+    {
+        [4] = FillPathnameTemplatesAsync,
+    };
+
+    static async Task FillPathnameTemplatesAsync(DataConnection db, CancellationToken ct)
+    {
+        var pathnames = await db.GetTable<PathnameRow>().Select(p => new { p.Id, p.Value }).ToListAsync(ct);
+        foreach (var p in pathnames)
+            await db.GetTable<PathnameRow>().Where(x => x.Id == p.Id).Set(x => x.Template, Traffic.PathTemplate(p.Value)).UpdateAsync(ct);
+    }
+
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         await using var db = new DataConnection(options);
@@ -25,7 +39,8 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
         try
         {
             if (!isPostgres) await db.ExecuteAsync("PRAGMA journal_mode=WAL", ct);
-            await using var tx = await db.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+            // Read committed on PostgreSQL so that, once the lock is ours, we see what the previous holder committed.
+            await using var tx = await db.BeginTransactionAsync(isPostgres ? IsolationLevel.ReadCommitted : IsolationLevel.Serializable, ct);
             if (isPostgres) await db.ExecuteAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", ct);
             await db.ExecuteAsync("""
                 CREATE TABLE IF NOT EXISTS schema_version (
@@ -40,6 +55,7 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
                 try
                 {
                     await db.ExecuteAsync(migration.Sql, ct);
+                    if (CodeSteps.TryGetValue(migration.Version, out var step)) await step(db, ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

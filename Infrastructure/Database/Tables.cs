@@ -51,6 +51,8 @@ public sealed class PathnameRow
     [Column("traffic_source_id"), NotNull] public required string TrafficSourceId { get; set; }
     [Column("domain_id"), NotNull] public required string DomainId { get; set; }
     [Column("value"), NotNull] public required string Value { get; set; }
+    /// <summary>The value with id-like segments replaced by {id}: /users/42 → /users/{id}.</summary>
+    [Column("template"), NotNull] public string Template { get; set; } = "";
     [Column("created_at"), NotNull] public long CreatedAt { get; set; }
 }
 

@@ -6,29 +6,36 @@ using LinqToDB.Async;
 namespace Arkyn.Infrastructure.Http;
 
 /// <summary>?page=1&amp;pageLimit=20 (limit is an alias) on every list route.</summary>
-public abstract class PagedRequest
+public interface IPagedRequest
 {
     public const int DefaultPageLimit = 20;
     public const int MaxPageLimit = 100;
 
+    int? Page { get; }
+    int? PageLimit { get; }
+    int? Limit { get; }
+
+    int PageNumber => Page ?? 1;
+    int PageSize => PageLimit ?? Limit ?? DefaultPageLimit;
+}
+
+public abstract class PagedRequest : IPagedRequest
+{
     [QueryParam] public int? Page { get; set; }
     [QueryParam] public int? PageLimit { get; set; }
     /// <summary>Alias of pageLimit.</summary>
     [QueryParam] public int? Limit { get; set; }
-
-    public int PageNumber => Page ?? 1;
-    public int PageSize => PageLimit ?? Limit ?? DefaultPageLimit;
 }
 
-public sealed class PagingRules : AbstractValidator<PagedRequest>
+public sealed class PagingRules : AbstractValidator<IPagedRequest>
 {
     public PagingRules()
     {
         RuleFor(r => r.Page).GreaterThanOrEqualTo(1).WithMessage("page must be 1 or more.");
-        RuleFor(r => r.PageLimit).InclusiveBetween(1, PagedRequest.MaxPageLimit)
-            .WithMessage($"pageLimit must be from 1 to {PagedRequest.MaxPageLimit}.");
-        RuleFor(r => r.Limit).InclusiveBetween(1, PagedRequest.MaxPageLimit)
-            .WithMessage($"limit must be from 1 to {PagedRequest.MaxPageLimit}.");
+        RuleFor(r => r.PageLimit).InclusiveBetween(1, IPagedRequest.MaxPageLimit)
+            .WithMessage($"pageLimit must be from 1 to {IPagedRequest.MaxPageLimit}.");
+        RuleFor(r => r.Limit).InclusiveBetween(1, IPagedRequest.MaxPageLimit)
+            .WithMessage($"limit must be from 1 to {IPagedRequest.MaxPageLimit}.");
     }
 }
 
@@ -39,7 +46,7 @@ public sealed record PageOf<T>(List<T> Data, PageMeta Meta);
 public static class PagingExtensions
 {
     /// <summary>One page of an already ordered query, with the count of everything it selects.</summary>
-    public static async Task<PageOf<TOut>> ToPageAsync<TRow, TOut>(this IQueryable<TRow> ordered, PagedRequest request,
+    public static async Task<PageOf<TOut>> ToPageAsync<TRow, TOut>(this IQueryable<TRow> ordered, IPagedRequest request,
         Func<TRow, TOut> map, CancellationToken ct)
     {
         var total = await ordered.CountAsync(ct);

@@ -1,0 +1,7 @@
+namespace Arkyn.Features.HttpTrafficRecords.Get;
+
+public sealed class Request
+{
+    public string TrafficSourceId { get; set; } = "";
+    public string HttpTrafficId { get; set; } = "";
+}

@@ -1,0 +1,6 @@
+namespace Arkyn.Features.HttpTrafficRecords.List;
+
+/// <summary>page and totalItems are null when paging by cursor (counting every match at each step would make deep pages slow).</summary>
+public sealed record Meta(int? Page, int PageLimit, int? TotalItems, string? NextCursor);
+
+public sealed record Response(List<RecordView> Data, Meta Meta);

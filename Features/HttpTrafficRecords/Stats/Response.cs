@@ -1,0 +1,10 @@
+namespace Arkyn.Features.HttpTrafficRecords.Stats;
+
+public sealed record EndpointStats(
+    string Domain, string Method, string PathnameTemplate, int Count, int ErrorCount, int FatalCount, double ErrorRate,
+    double P50, double P95, double P99, double MaxElapsed);
+
+public sealed record Bucket(string Start, int Count, int ErrorCount, int FatalCount, double? P95);
+
+/// <summary>series is null unless an interval was asked for.</summary>
+public sealed record Response(string StartDate, string EndDate, List<EndpointStats> Endpoints, List<Bucket>? Series);
