@@ -10,11 +10,7 @@ public static class DatabaseSetup
     /// <summary>One DataOptions for the process; one <see cref="Db"/> per request scope.</summary>
     public static IServiceCollection AddArkynDatabase(this IServiceCollection services, DatabaseSettings settings)
     {
-        var options = settings.Provider switch
-        {
-            DatabaseProvider.Sqlite => new DataOptions().UseSQLite(SqliteConnectionString(settings.ConnectionString), SQLiteProvider.Microsoft),
-            _ => new DataOptions().UsePostgreSQL(settings.ConnectionString, PostgreSQLVersion.v15),
-        };
+        var options = Options(settings);
         services.AddSingleton(settings);
         services.AddSingleton(options);
         services.AddScoped(_ => new Db(options));
@@ -22,7 +18,16 @@ public static class DatabaseSetup
         return services;
     }
 
-    /// <summary>Foreign keys on for every connection, and a generous busy timeout so concurrent writers wait instead of failing.</summary>
+    public static DataOptions Options(DatabaseSettings settings) => settings.Provider switch
+    {
+        DatabaseProvider.Sqlite => new DataOptions().UseSQLite(SqliteConnectionString(settings.ConnectionString), SQLiteProvider.Microsoft),
+        _ => new DataOptions().UsePostgreSQL(settings.ConnectionString, PostgreSQLVersion.v15),
+    };
+
+    /// <summary>
+    /// Foreign keys on for every connection. A busy database is waited for (up to the 30 s command timeout,
+    /// Microsoft.Data.Sqlite retries while SQLite says busy) rather than failing concurrent writers.
+    /// </summary>
     static string SqliteConnectionString(string configured)
     {
         var builder = new SqliteConnectionStringBuilder(configured) { ForeignKeys = true, Pooling = true };

@@ -32,7 +32,8 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
             await db.GetTable<PathnameRow>().Where(x => x.Id == p.Id).Set(x => x.Template, Traffic.PathTemplate(p.Value)).UpdateAsync(ct);
     }
 
-    public async Task MigrateAsync(CancellationToken ct = default)
+    /// <param name="upTo">Stop after this version (tests use it to build a database as an older release left it).</param>
+    public async Task MigrateAsync(CancellationToken ct = default, int? upTo = null)
     {
         await using var db = new DataConnection(options);
         var isPostgres = db.DataProvider.Name.StartsWith("PostgreSQL", StringComparison.Ordinal);
@@ -50,7 +51,7 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
                 )
                 """, ct);
             var applied = (await db.QueryToListAsync<int>("SELECT version FROM schema_version", ct)).ToHashSet();
-            foreach (var migration in All.Where(m => !applied.Contains(m.Version)))
+            foreach (var migration in All.Where(m => !applied.Contains(m.Version) && m.Version <= (upTo ?? int.MaxValue)))
             {
                 try
                 {

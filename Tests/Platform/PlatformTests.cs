@@ -1,3 +1,4 @@
+using Arkyn.Infrastructure;
 using Arkyn.Infrastructure.Database;
 using System.Net.Http.Json;
 using Arkyn.Tests.Infrastructure;
@@ -82,6 +83,47 @@ public abstract class PlatformTests(ArkynApp app) : ApiTest(app)
 
         Assert.Equal(Migrator.All.Count, await ScalarAsync<int>("SELECT COUNT(*) FROM schema_version"));
         Assert.Equal(Migrator.All.Max(m => m.Version), await ScalarAsync<int>("SELECT MAX(version) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task Two_instances_migrating_a_fresh_database_at_once_both_start()
+    {
+        await using var empty = new ArkynApp(App.Engine);
+        await empty.InitializeAsync();
+        var shared = new Dictionary<string, string?> { ["ConnectionStrings:Arkyn"] = empty.ConnectionString };
+        await using var first = new ArkynApp(App.Engine, shared);
+        await using var second = new ArkynApp(App.Engine, shared);
+
+        var ready = await Task.WhenAll(
+            Task.Run(() => first.CreateClient().GetAsync("/readyz", Ct)),
+            Task.Run(() => second.CreateClient().GetAsync("/readyz", Ct)));
+
+        Assert.All(ready, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await using var db = new DataConnection(first.Services.GetRequiredService<LinqToDB.DataOptions>());
+        Assert.Equal(Migrator.All.Count, await db.ExecuteAsync<int>("SELECT COUNT(*) FROM schema_version", Ct));
+    }
+
+    [Fact]
+    public async Task Upgrading_fills_the_templates_of_pathnames_stored_before_templates_existed()
+    {
+        await using var old = new ArkynApp(App.Engine);
+        await old.InitializeAsync();
+        var options = DatabaseSetup.Options(new DatabaseSettings(
+            App.Engine == Engine.Sqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres, old.ConnectionString));
+        await new Migrator(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).MigrateAsync(Ct, upTo: 3);
+        await using (var db = new DataConnection(options))
+        {
+            await db.ExecuteAsync("INSERT INTO users (id, name, email, email_key, password_hash, utc, created_at, updated_at) VALUES ('u', 'U', 'u@x', 'U@X', 'h', 0, 0, 0)", Ct);
+            await db.ExecuteAsync("INSERT INTO traffic_sources (id, user_id, name, traffic_domain, created_at, updated_at) VALUES ('s', 'u', 'S', 'x', 0, 0)", Ct);
+            await db.ExecuteAsync("INSERT INTO domains (id, traffic_source_id, value, protocol, created_at) VALUES ('d', 's', 'x', 'HTTPS', 0)", Ct);
+            await db.ExecuteAsync("INSERT INTO pathnames (id, traffic_source_id, domain_id, value, created_at) VALUES ('p', 's', 'd', '/users/42/orders', 0)", Ct);
+        }
+
+        await using var upgraded = new ArkynApp(App.Engine, new Dictionary<string, string?> { ["ConnectionStrings:Arkyn"] = old.ConnectionString });
+        Assert.Equal(HttpStatusCode.OK, (await upgraded.CreateClient().GetAsync("/readyz", Ct)).StatusCode);
+
+        await using var check = new DataConnection(options);
+        Assert.Equal("/users/{id}/orders", await check.ExecuteAsync<string>("SELECT template FROM pathnames WHERE id = 'p'", Ct));
     }
 
     [Fact]
