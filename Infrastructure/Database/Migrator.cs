@@ -13,8 +13,6 @@ namespace Arkyn.Infrastructure.Database;
 /// </summary>
 public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
 {
-    const long PostgresLockKey = 0x61726b796e; // "arkyn"
-
     public sealed record Migration(int Version, string Name, string Sql);
 
     public static IReadOnlyList<Migration> All { get; } = Load();
@@ -42,7 +40,7 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
             if (!isPostgres) await db.ExecuteAsync("PRAGMA journal_mode=WAL", ct);
             // Read committed on PostgreSQL so that, once the lock is ours, we see what the previous holder committed.
             await using var tx = await db.BeginTransactionAsync(isPostgres ? IsolationLevel.ReadCommitted : IsolationLevel.Serializable, ct);
-            if (isPostgres) await db.ExecuteAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", ct);
+            await db.SerializeAsync(Locks.Migrations, ct);
             await db.ExecuteAsync("""
                 CREATE TABLE IF NOT EXISTS schema_version (
                     version    INTEGER PRIMARY KEY,

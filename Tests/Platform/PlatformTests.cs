@@ -156,6 +156,20 @@ public abstract class PlatformTests(ArkynApp app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task Racing_first_registrations_let_exactly_one_account_in()
+    {
+        await using var closed = new ArkynApp(App.Engine, new Dictionary<string, string?> { ["Auth:AllowRegistration"] = "false" });
+        await closed.InitializeAsync();
+        using var client = closed.CreateClient();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            client.PostAsJsonAsync("/user", new { name = $"U{i}", email = $"first{i}@example.com", password = "12345678" }, Ct)));
+
+        Assert.Single(replies, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(replies.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode));
+    }
+
+    [Fact]
     public async Task Iso8601_timestamps_when_configured()
     {
         await using var iso = new ArkynApp(App.Engine, new Dictionary<string, string?> { ["Api:DateFormat"] = "iso8601" });

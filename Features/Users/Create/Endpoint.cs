@@ -25,9 +25,6 @@ public sealed class Endpoint(Db db, AuthSettings auth, Timestamps time, IPasswor
 
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
-        if (!auth.AllowRegistration && await db.Users.AnyAsync(ct))
-            ThrowError("Registration is closed on this server.", 403);
-
         var email = r.Email!.Trim();
         var now = time.Now();
         var user = new UserRow
@@ -43,16 +40,16 @@ public sealed class Endpoint(Db db, AuthSettings auth, Timestamps time, IPasswor
         };
         user.PasswordHash = hasher.HashPassword(user, r.Password!);
 
+        // One registration at a time, so "is this the first account?" and the insert cannot interleave.
+        await using var tx = await db.BeginTransactionAsync(ct);
+        await db.SerializeAsync(Locks.Registration, ct);
+        if (!auth.AllowRegistration && await db.Users.AnyAsync(ct))
+            ThrowError("Registration is closed on this server.", 403);
         if (await db.Users.AnyAsync(u => u.EmailKey == user.EmailKey, ct))
             ThrowError(r => r.Email, "This email is already taken.", 409);
-        try
-        {
-            await db.InsertAsync(user, token: ct);
-        }
-        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
-        {
-            ThrowError(r => r.Email, "This email is already taken.", 409);
-        }
+        await db.InsertAsync(user, token: ct);
+        await tx.CommitAsync(ct);
+
         await Send.ResponseAsync(UserResponse.From(user, time), 201, ct);
     }
 }
