@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Arkyn.Infrastructure;
 
@@ -42,22 +41,20 @@ public sealed record IngestSettings(
     }
 }
 
-/// <summary>What is done to captured headers, query parameters and bodies before anything is stored.</summary>
+/// <summary>
+/// What is done to captured headers, query parameters and bodies before anything is stored. The JSON is
+/// rewritten token by token (not through a DOM), so repeated property names are kept as sent and each is redacted.
+/// </summary>
 public sealed class Payloads(IngestSettings settings)
 {
     public const string Redacted = "[REDACTED]";
 
     /// <summary>The headers object as JSON text, with the values of sensitive header names replaced.</summary>
-    public string Headers(JsonElement headers)
-    {
-        var node = JsonNode.Parse(headers.GetRawText())!.AsObject();
-        foreach (var name in node.Select(p => p.Key).Where(settings.RedactHeaders.Contains).ToList())
-            node[name] = Redacted;
-        return node.ToJsonString();
-    }
+    public string Headers(JsonElement headers) =>
+        Write(headers, (w, e) => Redact(w, e, settings.RedactHeaders.Contains, deep: false));
 
     /// <summary>The query parameters as JSON text, sensitive names redacted at any depth.</summary>
-    public string QueryParams(JsonElement queryParams) => RedactFields(queryParams).ToJsonString();
+    public string QueryParams(JsonElement queryParams) => Write(queryParams, RedactFields);
 
     /// <summary>
     /// The body as JSON text (null for a null or absent body), sensitive field names redacted at any depth.
@@ -66,7 +63,7 @@ public sealed class Payloads(IngestSettings settings)
     public (string? Json, bool Truncated) Body(JsonElement? body)
     {
         if (body is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return (null, false);
-        var utf8 = Encoding.UTF8.GetBytes(RedactFields(element).ToJsonString());
+        var utf8 = WriteUtf8(element, RedactFields);
         if (utf8.Length <= settings.MaxBodyBytes) return (Encoding.UTF8.GetString(utf8), false);
         var cut = settings.MaxBodyBytes;
         while (cut > 0 && (utf8[cut] & 0xC0) == 0x80) cut--;
@@ -75,27 +72,42 @@ public sealed class Payloads(IngestSettings settings)
 
     public static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
-    JsonNode RedactFields(JsonElement element)
-    {
-        var node = JsonNode.Parse(element.GetRawText())!;
-        Redact(node);
-        return node;
-    }
+    void RedactFields(Utf8JsonWriter writer, JsonElement element) =>
+        Redact(writer, element, name => settings.RedactFields.Contains(IngestSettings.FieldKey(name)), deep: true);
 
-    void Redact(JsonNode? node)
+    static void Redact(Utf8JsonWriter writer, JsonElement element, Func<string, bool> sensitive, bool deep)
     {
-        switch (node)
+        switch (element.ValueKind)
         {
-            case JsonObject obj:
-                foreach (var (name, value) in obj.ToList())
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject())
                 {
-                    if (settings.RedactFields.Contains(IngestSettings.FieldKey(name))) obj[name] = Redacted;
-                    else Redact(value);
+                    writer.WritePropertyName(property.Name);
+                    if (sensitive(property.Name)) writer.WriteStringValue(Redacted);
+                    else if (deep) Redact(writer, property.Value, sensitive, deep);
+                    else property.Value.WriteTo(writer);
                 }
+                writer.WriteEndObject();
                 break;
-            case JsonArray array:
-                foreach (var item in array) Redact(item);
+            case JsonValueKind.Array when deep:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray()) Redact(writer, item, sensitive, deep);
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
                 break;
         }
+    }
+
+    static string Write(JsonElement element, Action<Utf8JsonWriter, JsonElement> write) => Encoding.UTF8.GetString(WriteUtf8(element, write));
+
+    static byte[] WriteUtf8(JsonElement element, Action<Utf8JsonWriter, JsonElement> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            write(writer, element);
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -45,14 +45,40 @@ public static class BodyLimits
         (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
         && request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any(v => v?.Contains("chunked") == true);
 
-    /// <summary>Counts what is read (after decompression) and fails with 413 past the limit.</summary>
+    /// <summary>Counts what is read (after decompression) and fails with 413 past the limit, or 400 when the body cannot be decompressed.</summary>
     sealed class LimitedReadStream(Stream inner, long limit) : Stream
     {
         long read;
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => Count(await inner.ReadAsync(buffer, ct));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            try
+            {
+                return Count(await inner.ReadAsync(buffer, ct));
+            }
+            catch (InvalidDataException)
+            {
+                throw NotDecompressible();
+            }
+        }
+
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return Count(inner.Read(buffer, offset, count));
+            }
+            catch (InvalidDataException)
+            {
+                throw NotDecompressible();
+            }
+        }
+
+        /// <summary>Only a decompression stream throws this: the client sent a Content-Encoding its bytes do not follow.</summary>
+        static BadHttpRequestException NotDecompressible() =>
+            new("The request body does not match its Content-Encoding.", StatusCodes.Status400BadRequest);
 
         int Count(int n)
         {
