@@ -86,7 +86,7 @@ public sealed class Payloads(IngestSettings settings)
                     writer.WritePropertyName(property.Name);
                     if (sensitive(property.Name)) writer.WriteStringValue(Redacted);
                     else if (deep) Redact(writer, property.Value, sensitive, deep);
-                    else property.Value.WriteTo(writer);
+                    else WriteAsSent(writer, property.Value);
                 }
                 writer.WriteEndObject();
                 break;
@@ -96,10 +96,13 @@ public sealed class Payloads(IngestSettings settings)
                 writer.WriteEndArray();
                 break;
             default:
-                element.WriteTo(writer);
+                WriteAsSent(writer, element);
                 break;
         }
     }
+
+    /// <summary>Values keep the text they were sent in: re-encoding would escape characters (emoji) and change the byte count the cap is about.</summary>
+    static void WriteAsSent(Utf8JsonWriter writer, JsonElement element) => writer.WriteRawValue(element.GetRawText(), skipInputValidation: true);
 
     static string Write(JsonElement element, Action<Utf8JsonWriter, JsonElement> write) => Encoding.UTF8.GetString(WriteUtf8(element, write));
 

@@ -10,6 +10,7 @@ public interface IPagedRequest
 {
     public const int DefaultPageLimit = 20;
     public const int MaxPageLimit = 100;
+    public const int MaxPage = 10_000_000;
 
     int? Page { get; }
     int? PageLimit { get; }
@@ -31,7 +32,8 @@ public sealed class PagingRules : AbstractValidator<IPagedRequest>
 {
     public PagingRules()
     {
-        RuleFor(r => r.Page).GreaterThanOrEqualTo(1).WithMessage("page must be 1 or more.");
+        // Bounded so the row offset (page − 1) × pageLimit stays far inside what the databases accept.
+        RuleFor(r => r.Page).InclusiveBetween(1, IPagedRequest.MaxPage).WithMessage($"page must be from 1 to {IPagedRequest.MaxPage}.");
         RuleFor(r => r.PageLimit).InclusiveBetween(1, IPagedRequest.MaxPageLimit)
             .WithMessage($"pageLimit must be from 1 to {IPagedRequest.MaxPageLimit}.");
         RuleFor(r => r.Limit).InclusiveBetween(1, IPagedRequest.MaxPageLimit)

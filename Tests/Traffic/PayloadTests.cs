@@ -36,12 +36,12 @@ public abstract class PayloadTests(ArkynApp app) : TrafficTest(app)
     public async Task Sensitive_request_headers_are_redacted_in_any_case_in_the_reply_and_in_storage()
     {
         var account = await AccountAsync();
-        var reply = await SendRawAsync(HttpMethod.Post, "/request", $$$"""{"headers":{{{SensitiveHeaders}}},"body":null,"queryParams":{"token":"not-a-header"}}""", account.Token);
+        var reply = await SendRawAsync(HttpMethod.Post, "/request", $$$"""{"headers":{{{SensitiveHeaders}}},"body":null,"queryParams":{"q":"not-a-header"}}""", account.Token);
 
         Assert.True(reply.Status == HttpStatusCode.Created, reply.Body);
         Assert.True(JsonNode.DeepEquals(RedactedHeaders, reply.Json["headers"]), reply.Body);
         Assert.DoesNotContain("s3cret", reply.Body);
-        Assert.Equal("not-a-header", reply.Json["queryParams"]!["token"]!.GetValue<string>());
+        Assert.Equal("not-a-header", reply.Json["queryParams"]!["q"]!.GetValue<string>());
         var stored = await ScalarAsync<string>($"SELECT headers FROM requests WHERE id = '{Id(reply)}'");
         Assert.DoesNotContain("s3cret", stored);
         Assert.DoesNotContain("cHJveHk6cGFzcw", stored);
