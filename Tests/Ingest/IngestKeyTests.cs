@@ -8,7 +8,7 @@ public abstract class IngestKeyTests(ArkynApp app) : IngestTest(app)
     [Fact]
     public async Task Create_shows_the_key_once_and_the_list_never_does()
     {
-        var owner = await RegisterAsync();
+        var owner = await SharedAccountAsync("owner");
         var sourceId = await CreateSourceAsync(owner);
 
         var created = await PostAsync($"/traffic-source/{sourceId}/ingest-keys", new JsonObject { ["name"] = "  production agent " }, owner.Token);
@@ -123,7 +123,7 @@ public abstract class IngestKeyTests(ArkynApp app) : IngestTest(app)
     public async Task Key_routes_check_input_owner_and_existence()
     {
         var t = await TenantAsync();
-        var stranger = await RegisterAsync("Stranger");
+        var stranger = await StrangerAsync();
 
         AssertProblem(await PostAsync($"/traffic-source/{t.SourceId}/ingest-keys", new JsonObject { ["name"] = "" }, t.Owner.Token), HttpStatusCode.BadRequest, "name");
         AssertProblem(await PostAsync($"/traffic-source/{t.SourceId}/ingest-keys", new JsonObject(), t.Owner.Token), HttpStatusCode.BadRequest, "name");
@@ -216,11 +216,12 @@ public abstract class IngestKeyTests(ArkynApp app) : IngestTest(app)
 
         Assert.Equal(before, await FootprintAsync(t));
         Assert.Equal(1, await ScalarAsync<int>($"SELECT COUNT(*) FROM ingest_keys WHERE traffic_source_id = '{t.SourceId}'"));
-        Assert.Equal(1, await ScalarAsync<int>($"SELECT COUNT(*) FROM traffic_sources WHERE user_id = '{t.Owner.Id}'"));
+        Assert.Equal(1, await ScalarAsync<int>($"SELECT COUNT(*) FROM traffic_sources WHERE id = '{t.SourceId}' AND name = 'Shop'"));
+        Assert.Equal(0, await ScalarAsync<int>($"SELECT COUNT(*) FROM traffic_sources WHERE user_id = '{t.Owner.Id}' AND traffic_domain = 'other.example.com'"));
         var me = await SendAsync(HttpMethod.Get, "/user/me", token: t.Owner.Token);
         Assert.Equal("Ingest Owner", Str(me.Json["name"]));
-        var sources = await SendAsync(HttpMethod.Get, "/traffic-source", token: t.Owner.Token);
-        Assert.Equal("Shop", Str(sources.Json["data"]![0]!["name"]));
+        var sources = await SendAsync(HttpMethod.Get, "/traffic-source?pageLimit=100", token: t.Owner.Token);
+        Assert.Contains(sources.Json["data"]!.AsArray(), s => Str(s!["id"]) == t.SourceId);
     }
 
     [Fact]
@@ -235,7 +236,7 @@ public abstract class IngestKeyTests(ArkynApp app) : IngestTest(app)
         AssertStatus(HttpStatusCode.Created, pathname);
         var request = await PostAsync("/request", new JsonObject { ["headers"] = new JsonObject(), ["queryParams"] = new JsonObject() }, t.Key);
         var response = await PostAsync("/response", new JsonObject { ["headers"] = new JsonObject() }, t.Key);
-        var stranger = await TenantAsync();
+        var stranger = await TenantAsync(owner: await StrangerAsync());
 
         foreach (var target in new[] { sibling, stranger.SourceId })
         {

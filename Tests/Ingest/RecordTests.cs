@@ -232,7 +232,7 @@ public abstract class RecordTests(ArkynApp app) : IngestTest(app)
     public async Task Bad_bodies_tokens_and_sources_are_problems()
     {
         var t = await SharedTenantAsync();
-        var stranger = await TenantAsync();
+        var stranger = await TenantAsync(owner: await StrangerAsync());
         var path = $"/http-traffic-record/{t.SourceId}";
 
         AssertProblem(await SendRawAsync(HttpMethod.Post, path, """{"domainUrl": """, t.Key), HttpStatusCode.BadRequest);
