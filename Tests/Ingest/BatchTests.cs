@@ -156,20 +156,23 @@ public abstract class BatchTests(ArkynApp app) : IngestTest(app)
     }
 
     [Fact]
-    public async Task More_than_a_thousand_records_is_400_and_stores_nothing()
+    public async Task More_than_a_thousand_records_is_400_and_a_thousand_are_judged_one_by_one()
     {
         var t = await TenantAsync();
-        var records = Enumerable.Range(0, 1001).Select(_ => (JsonNode?)Record()).ToList();
+        var tooMany = Enumerable.Range(0, 1001).Select(i => (JsonNode?)Record(pathnameUrl: $"/items/{i}")).ToList();
 
-        var tooMany = await PostBatchAsync(t, records);
+        var refused = await PostBatchAsync(t, tooMany);
 
-        AssertProblem(tooMany, HttpStatusCode.BadRequest, "records");
+        AssertProblem(refused, HttpStatusCode.BadRequest, "records");
         Assert.Equal(new Footprint(0, 0, 0, 0, 0), await FootprintAsync(t));
 
-        var thousand = await PostBatchAsync(t, records.Take(1000).Select(r => r!.DeepClone()));
+        // A thousand is allowed; invalid ones keep this cheap while showing each is judged and reported on its own.
+        var thousand = await PostBatchAsync(t, Enumerable.Range(0, 1000).Select(i => (JsonNode?)(i == 999 ? Record() : new JsonObject())));
         Assert.True((int)thousand.Status == 207, thousand.Body);
-        Assert.Equal(1000, thousand.Json["successes"]!.AsArray().Count);
-        Assert.Equal(new Footprint(1, 1, 1000, 1000, 1000), await FootprintAsync(t));
+        Assert.Equal(999, thousand.Json["errors"]!.AsArray().Count);
+        Assert.Equal(Enumerable.Range(0, 999), thousand.Json["errors"]!.AsArray().Select(e => e!["index"]!.GetValue<int>()));
+        Assert.Equal(999, thousand.Json["successes"]![0]!["index"]!.GetValue<int>());
+        Assert.Equal(new Footprint(1, 1, 1, 1, 1), await FootprintAsync(t));
     }
 
     [Fact]
@@ -216,6 +219,54 @@ public abstract class BatchTests(ArkynApp app) : IngestTest(app)
 
         AssertProblem(reply, HttpStatusCode.BadRequest);
         Assert.Equal(new Footprint(0, 0, 0, 0, 0), await FootprintAsync(t));
+    }
+
+    static JsonObject PaddedRecord(int padding)
+    {
+        var record = Record(NewId());
+        record["requestBody"] = new JsonObject { ["padding"] = new string('p', padding) };
+        return record;
+    }
+
+    static string Batch(params JsonNode[] records) => new JsonObject { ["records"] = new JsonArray(records) }.ToJsonString();
+
+    [Fact]
+    public async Task Bodies_are_limited_by_their_uncompressed_size_and_the_batch_route_by_its_own_limit()
+    {
+        await using var limited = new ArkynApp(App.Engine, new Dictionary<string, string?>
+        {
+            ["Api:MaxRequestBodyBytes"] = "2000",
+            ["Ingest:MaxBatchBytes"] = "6000",
+        });
+        await limited.InitializeAsync();
+        using var client = limited.CreateClient();
+        var t = await TenantAsync(limited, client);
+        var single = $"/http-traffic-record/{t.SourceId}";
+        var batch = $"/http-traffic-record/{t.SourceId}/batch";
+
+        var small = PaddedRecord(100).ToJsonString();
+        var overApi = PaddedRecord(2500).ToJsonString();
+        var overBatch = Batch(PaddedRecord(2500), PaddedRecord(2500), PaddedRecord(2500));
+        Assert.True(small.Length < 2000 && overApi.Length is > 2000 and < 6000 && overBatch.Length > 6000);
+        var zippedOverApi = Gzip(overApi);
+        var zippedOverBatch = Gzip(overBatch);
+        Assert.True((await zippedOverApi.ReadAsByteArrayAsync(Ct)).Length < 2000);
+        Assert.True((await zippedOverBatch.ReadAsByteArrayAsync(Ct)).Length < 2000);
+
+        AssertStatus(HttpStatusCode.Created, await SendOnAsync(client, HttpMethod.Post, single, Json(small), t.Key));
+        AssertProblem(await SendOnAsync(client, HttpMethod.Post, single, Json(overApi), t.Key), HttpStatusCode.RequestEntityTooLarge);
+        AssertProblem(await SendOnAsync(client, HttpMethod.Post, single, zippedOverApi, t.Key), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(new Footprint(1, 1, 1, 1, 1), await FootprintAsync(t, limited));
+
+        // The batch route takes bodies over Api:MaxRequestBodyBytes up to Ingest:MaxBatchBytes ...
+        var underBatch = await SendOnAsync(client, HttpMethod.Post, batch, Json(Batch(PaddedRecord(2500))), t.Key);
+        Assert.True((int)underBatch.Status == 207, $"{(int)underBatch.Status}: {underBatch.Body}");
+        Assert.Equal(new Footprint(1, 1, 2, 2, 2), await FootprintAsync(t, limited));
+
+        // ... and not beyond, compressed or not.
+        AssertProblem(await SendOnAsync(client, HttpMethod.Post, batch, Json(overBatch), t.Key), HttpStatusCode.RequestEntityTooLarge);
+        AssertProblem(await SendOnAsync(client, HttpMethod.Post, batch, zippedOverBatch, t.Key), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(new Footprint(1, 1, 2, 2, 2), await FootprintAsync(t, limited));
     }
 }
 

@@ -305,6 +305,59 @@ public abstract class IngestKeyTests(ArkynApp app) : IngestTest(app)
         AssertStatus(HttpStatusCode.Created, await PostAsync($"/http-traffic/{t.SourceId}", Traffic(byUser.Request, byUser.Response), t.Owner.Token));
         Assert.Equal(2, (await FootprintAsync(t)).Traffic);
     }
+
+    [Fact]
+    public async Task Over_its_rate_a_key_gets_429_with_retry_after_while_people_and_other_keys_go_on()
+    {
+        await using var limited = new ArkynApp(App.Engine, new Dictionary<string, string?>
+        {
+            ["Ingest:RateLimit:PermitsPerSecond"] = "1",
+            ["Ingest:RateLimit:Burst"] = "2",
+        });
+        await limited.InitializeAsync();
+        using var client = limited.CreateClient();
+        var t = await TenantAsync(limited, client);
+        Task<Reply> NewRequest(string token) => PostAsync("/request", new JsonObject { ["headers"] = new JsonObject(), ["queryParams"] = new JsonObject() }, token, client);
+
+        // People's tokens are not limited (this also warms the route up so that the key's calls are quick).
+        for (var i = 0; i < 5; i++)
+            AssertStatus(HttpStatusCode.Created, await NewRequest(t.Owner.Token));
+
+        // The bucket starts with the burst: two calls pass, and the third is refused. The bucket refills by one token
+        // a second, so should a refill fall between these calls the refusal comes one call later; no timing is assumed.
+        var replies = new List<Reply>();
+        for (var i = 0; i < 8 && replies.All(r => r.Status != HttpStatusCode.TooManyRequests); i++)
+            replies.Add(await NewRequest(t.Key));
+
+        Assert.All(replies.Take(2), r => AssertStatus(HttpStatusCode.Created, r));
+        var refused = replies.FirstOrDefault(r => r.Status == HttpStatusCode.TooManyRequests);
+        Assert.True(refused is not null, $"no 429 in {replies.Count} quick calls: {string.Join(", ", replies.Select(r => (int)r.Status))}");
+        Assert.InRange(replies.IndexOf(refused), 2, 4);
+        AssertProblem(refused, HttpStatusCode.TooManyRequests);
+        var retryAfter = refused.Message.Headers.RetryAfter;
+        Assert.NotNull(retryAfter);
+        Assert.True(retryAfter.Delta is { TotalSeconds: >= 1 }, $"Retry-After: {retryAfter}");
+        var created = replies.Count(r => r.Status == HttpStatusCode.Created);
+        Assert.Equal(created, await ScalarOnAsync<int>(limited, $"SELECT COUNT(*) FROM requests WHERE ingest_key_id = '{t.KeyId}'"));
+
+        // Limited per key: another key of the same source and the owner's token still pass.
+        var second = Str((await CreateKeyAsync(t.Owner, t.SourceId, "second agent", client))["key"]);
+        AssertStatus(HttpStatusCode.Created, await NewRequest(second));
+        AssertStatus(HttpStatusCode.Created, await NewRequest(t.Owner.Token));
+        AssertStatus(HttpStatusCode.Created, await PostRecordAsync(t, Record(), t.Owner.Token, client));
+    }
+
+    [Fact]
+    public async Task Without_configuration_keys_are_not_rate_limited()
+    {
+        var t = await TenantAsync();
+
+        var replies = new List<Reply>();
+        for (var i = 0; i < 10; i++)
+            replies.Add(await PostAsync("/request", new JsonObject { ["headers"] = new JsonObject(), ["queryParams"] = new JsonObject() }, t.Key));
+
+        Assert.All(replies, r => AssertStatus(HttpStatusCode.Created, r));
+    }
 }
 
 public sealed class IngestKeyTestsOnSqlite(SqliteApp app) : IngestKeyTests(app), IClassFixture<SqliteApp>;
