@@ -128,6 +128,27 @@ public abstract class BatchTests(ArkynApp app) : IngestTest(app)
     }
 
     [Fact]
+    public async Task Concurrent_batches_with_the_same_ids_store_each_record_once()
+    {
+        var t = await TenantAsync();
+        var ids = Enumerable.Range(0, 10).Select(_ => NewId()).ToList();
+        var json = new JsonObject
+        {
+            ["records"] = new JsonArray(ids.Select((id, i) => (JsonNode?)Record(id, pathnameUrl: $"/same/{i % 3}")).ToArray()),
+        }.ToJsonString();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+            SendRawAsync(HttpMethod.Post, $"/http-traffic-record/{t.SourceId}/batch", json, t.Key)));
+
+        Assert.All(replies, r => Assert.True((int)r.Status == 207, $"{(int)r.Status}: {r.Body}"));
+        Assert.All(replies, r => Assert.Empty(r.Json["errors"]!.AsArray()));
+        var outcomes = replies.SelectMany(r => r.Json["successes"]!.AsArray()).GroupBy(s => Str(s!["id"])).ToList();
+        Assert.Equal(ids.Order(), outcomes.Select(g => g.Key).Order());
+        Assert.All(outcomes, g => Assert.Equal([200, 200, 200, 200, 201], g.Select(s => s!["status"]!.GetValue<int>()).Order()));
+        Assert.Equal(new Footprint(1, 3, 10, 10, 10), await FootprintAsync(t));
+    }
+
+    [Fact]
     public async Task An_empty_batch_is_an_empty_207()
     {
         var t = await TenantAsync();

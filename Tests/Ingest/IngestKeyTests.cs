@@ -48,6 +48,11 @@ public abstract class IngestKeyTests(ArkynApp app) : IngestTest(app)
         Assert.Equal("production agent", Str(listed["name"]));
         Assert.Equal(prefix, Str(listed["prefix"]));
         Assert.Equal(Str(json["createdAt"]), Str(listed["createdAt"]));
+
+        var paged = await SendAsync(HttpMethod.Get, $"/traffic-source/{sourceId}/ingest-keys?page=2&pageLimit=1", token: owner.Token);
+        AssertStatus(HttpStatusCode.OK, paged);
+        Assert.Single(paged.Json["data"]!.AsArray());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"page":2,"pageLimit":1,"totalItems":2}"""), paged.Json["meta"]), paged.Body);
     }
 
     [Fact]
