@@ -2,7 +2,7 @@ using Arkyn.Tests.Infrastructure;
 
 namespace Arkyn.Tests.Ingest;
 
-/// <summary>POST /http-traffic-record/:trafficSourceId/batch: each record judged on its own and reported by index in a 207.</summary>
+/// <summary>POST /http-traffic-record/:trafficSourceId/batch: each record judged on its own and reported by index in a 207; gzip bodies; body limits counted uncompressed.</summary>
 public abstract class BatchTests(ArkynApp app) : IngestTest(app)
 {
     static Dictionary<int, JsonNode> ByIndex(JsonNode? list) =>

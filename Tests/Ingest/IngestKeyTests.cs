@@ -2,7 +2,7 @@ using Arkyn.Tests.Infrastructure;
 
 namespace Arkyn.Tests.Ingest;
 
-/// <summary>Ingest keys: created and shown once, stored as a hash, listed without the key, revoked at once, and limited to the write routes of their own source.</summary>
+/// <summary>Ingest keys: created and shown once, stored as a hash, listed without the key, revoked at once, limited to the write routes of their own source, and rate-limited when configured.</summary>
 public abstract class IngestKeyTests(ArkynApp app) : IngestTest(app)
 {
     [Fact]
