@@ -51,7 +51,17 @@ public sealed class Payloads(IngestSettings settings)
 
     /// <summary>The headers object as JSON text, with the values of sensitive header names replaced.</summary>
     public string Headers(JsonElement headers) =>
-        Write(headers, (w, e) => Redact(w, e, settings.RedactHeaders.Contains, deep: false));
+        Write(headers, (w, e) => Redact(w, e, name => settings.RedactHeaders.Contains(name) || IsSensitiveField(name), deep: false));
+
+    /// <summary>
+    /// A configured name, or a name ending in one (access_token, client_secret, userPassword, X-Auth-Token),
+    /// compared without case, '_' or '-'.
+    /// </summary>
+    bool IsSensitiveField(string name)
+    {
+        var key = IngestSettings.FieldKey(name);
+        return settings.RedactFields.Contains(key) || settings.RedactFields.Any(key.EndsWith);
+    }
 
     /// <summary>The query parameters as JSON text, sensitive names redacted at any depth.</summary>
     public string QueryParams(JsonElement queryParams) => Write(queryParams, RedactFields);
@@ -72,8 +82,7 @@ public sealed class Payloads(IngestSettings settings)
 
     public static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
-    void RedactFields(Utf8JsonWriter writer, JsonElement element) =>
-        Redact(writer, element, name => settings.RedactFields.Contains(IngestSettings.FieldKey(name)), deep: true);
+    void RedactFields(Utf8JsonWriter writer, JsonElement element) => Redact(writer, element, IsSensitiveField, deep: true);
 
     static void Redact(Utf8JsonWriter writer, JsonElement element, Func<string, bool> sensitive, bool deep)
     {

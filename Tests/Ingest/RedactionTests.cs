@@ -272,6 +272,27 @@ public abstract class RedactionTests(ArkynApp app) : IngestTest(app)
         Assert.Equal(1, await ScalarAsync<int>($"SELECT COUNT(*) FROM http_traffic WHERE id = '{good}'"));
         Assert.Equal(0, await ScalarAsync<int>($"SELECT COUNT(*) FROM requests WHERE ingest_key_id = '{t.KeyId}' AND headers LIKE '%{Marker}%'"));
     }
+
+    [Fact]
+    public async Task Names_ending_in_a_sensitive_word_are_redacted_and_others_kept()
+    {
+        var tenant = await SharedTenantAsync();
+        var record = Record();
+        record["requestHeaders"] = new JsonObject { ["X-Auth-Token"] = $"{Marker}-header", ["X-Token-Count"] = "3" };
+        record["queryParams"] = new JsonObject { ["access_token"] = $"{Marker}-query", ["tokenizer"] = "kept" };
+        record["requestBody"] = new JsonObject { ["client_secret"] = $"{Marker}-body", ["userPassword"] = $"{Marker}-pw", ["secretary"] = "kept" };
+
+        var reply = await PostRecordAsync(tenant, record, tenant.Key);
+
+        AssertStatus(HttpStatusCode.Created, reply);
+        Assert.DoesNotContain(Marker, reply.Body);
+        var request = reply.Json["request"]!;
+        Assert.Equal(Redacted, Str(request["headers"]!["X-Auth-Token"]));
+        Assert.Equal("3", Str(request["headers"]!["X-Token-Count"]));
+        Assert.Equal("kept", Str(request["queryParams"]!["tokenizer"]));
+        Assert.Equal("kept", Str(request["body"]!["secretary"]));
+        Assert.Equal(Redacted, Str(request["body"]!["userPassword"]));
+    }
 }
 
 public sealed class RedactionTestsOnSqlite(SqliteApp app) : RedactionTests(app), IClassFixture<SqliteApp>;
