@@ -36,6 +36,7 @@ try
             };
             o.ShortSchemaNames = false;
         });
+    builder.Services.AddSingleton<GroupCommit>().AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
     builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>();
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

@@ -18,7 +18,7 @@ public sealed record PreparedRecord(HttpTrafficRow Traffic, RequestRow Request, 
 /// Stores records: each all or nothing (domain and pathname found or created, request, response, traffic in one
 /// transaction), idempotent by the client's id, and many of them per transaction for batches.
 /// </summary>
-public sealed class RecordWriter(Db db, Payloads payloads, Timestamps time)
+public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, Timestamps time)
 {
     public PreparedRecord Prepare(string sourceId, string userId, string? keyId, RecordInput r)
     {
@@ -53,9 +53,7 @@ public sealed class RecordWriter(Db db, Payloads payloads, Timestamps time)
         if (record.ClientChoseId && await StoredAsync(record, ct) is { } known) return known;
         try
         {
-            await using var tx = await db.BeginTransactionAsync(ct);
-            await StoreAsync([record], ct);
-            await tx.CommitAsync(ct);
+            await commits.RunAsync((writer, token) => StoreAsync(writer, [record], token));
             return (WriteOutcome.Created, RecordView.From(record.Rows, time));
         }
         catch (Exception e) when (record.ClientChoseId && DbErrors.IsUniqueViolation(e))
@@ -88,9 +86,7 @@ public sealed class RecordWriter(Db db, Payloads payloads, Timestamps time)
         }
         try
         {
-            await using var tx = await db.BeginTransactionAsync(ct);
-            await StoreAsync(fresh.Select(i => records[i]).ToList(), ct);
-            await tx.CommitAsync(ct);
+            await commits.RunAsync((writer, token) => StoreAsync(writer, fresh.Select(i => records[i]).ToList(), token));
             foreach (var i in fresh) outcomes[i] = WriteOutcome.Created;
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
@@ -100,7 +96,8 @@ public sealed class RecordWriter(Db db, Payloads payloads, Timestamps time)
         return [.. outcomes];
     }
 
-    async Task StoreAsync(IReadOnlyList<PreparedRecord> records, CancellationToken ct)
+    /// <summary>Runs inside a group commit: all of these records are stored, or (the savepoint undone) none.</summary>
+    async Task StoreAsync(Db db, IReadOnlyList<PreparedRecord> records, CancellationToken ct)
     {
         if (records.Count == 0) return;
         var now = time.Now();

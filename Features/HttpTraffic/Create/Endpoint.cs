@@ -8,7 +8,7 @@ using LinqToDB.Async;
 
 namespace Arkyn.Features.HttpTraffic.Create;
 
-public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, HttpTrafficResponse>
+public sealed class Endpoint(Db db, GroupCommit commits, Timestamps time) : Endpoint<Request, HttpTrafficResponse>
 {
     public override void Configure()
     {
@@ -49,7 +49,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, HttpTra
         int inserted;
         try
         {
-            inserted = await InsertWhenAllReferencesHoldAsync(traffic, callerId, keyId, ct);
+            inserted = await commits.RunAsync((writer, token) => InsertWhenAllReferencesHoldAsync(writer, traffic, callerId, keyId, token));
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -67,7 +67,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, HttpTra
     /// ingest key's when a key calls). The unique indexes on
     /// request_id and response_id turn a concurrent second attach into a unique violation.
     /// </summary>
-    Task<int> InsertWhenAllReferencesHoldAsync(HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct) =>
+    static Task<int> InsertWhenAllReferencesHoldAsync(Db db, HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct) =>
         (from s in db.TrafficSources
          where s.Id == t.TrafficSourceId && s.UserId == callerId
                && db.Domains.Any(d => d.Id == t.DomainId && d.TrafficSourceId == s.Id)

@@ -8,7 +8,7 @@ using LinqToDB.Async;
 
 namespace Arkyn.Features.Responses.Create;
 
-public sealed class Endpoint(Db db, Payloads payloads, Timestamps time) : Endpoint<Request, Response>
+public sealed class Endpoint(GroupCommit commits, Payloads payloads, Timestamps time) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -31,7 +31,7 @@ public sealed class Endpoint(Db db, Payloads payloads, Timestamps time) : Endpoi
             BodyTruncated = truncated,
             CreatedAt = time.Now(),
         };
-        await db.InsertAsync(row, token: ct);
+        await commits.RunAsync((writer, token) => writer.InsertAsync(row, token: token));
         await Send.ResponseAsync(new Response(row.Id, Payloads.Parse(row.Headers)!.Value, Payloads.Parse(row.Body), row.BodyTruncated,
             time.Format(row.CreatedAt)), 201, ct);
     }

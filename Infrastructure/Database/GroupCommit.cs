@@ -1,0 +1,104 @@
+using System.Threading.Channels;
+using LinqToDB;
+using LinqToDB.Data;
+
+namespace Arkyn.Infrastructure.Database;
+
+/// <summary>
+/// Group commit for the hot write paths. Concurrent writes queue here; one writer runs as many as are waiting in a
+/// single transaction, each inside its own savepoint (so one failing write undoes only itself), commits once, and
+/// only then answers each caller. One commit, and on SQLite one fsync, serves a whole group instead of one write,
+/// and SQLite writers stop contending for its single write lock.
+/// </summary>
+public sealed class GroupCommit(DataOptions options, ILogger<GroupCommit> log) : BackgroundService
+{
+    const int MaxGroup = 256;
+
+    readonly Channel<Work> queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Runs <paramref name="write"/> on the writer's connection, inside a transaction; completes after that transaction commits.</summary>
+    public Task<T> RunAsync<T>(Func<Db, CancellationToken, Task<T>> write)
+    {
+        var work = new Work<T>(write);
+        if (!queue.Writer.TryWrite(work)) throw new InvalidOperationException("The server is shutting down.");
+        return work.Task;
+    }
+
+    public Task RunAsync(Func<Db, CancellationToken, Task> write) => RunAsync<bool>(async (db, ct) =>
+    {
+        await write(db, ct);
+        return true;
+    });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var group = new List<Work>(MaxGroup);
+        while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (group.Count < MaxGroup && queue.Reader.TryRead(out var work)) group.Add(work);
+            await CommitAsync(group);
+            group.Clear();
+            if (stoppingToken.IsCancellationRequested) queue.Writer.TryComplete();
+        }
+    }
+
+    async Task CommitAsync(List<Work> group)
+    {
+        try
+        {
+            await using var db = new Db(options);
+            await using var tx = await db.BeginTransactionAsync();
+            foreach (var work in group)
+            {
+                await db.ExecuteAsync("SAVEPOINT group_write");
+                try
+                {
+                    await work.RunAsync(db);
+                    await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
+                }
+                catch (Exception e)
+                {
+                    await db.ExecuteAsync("ROLLBACK TO SAVEPOINT group_write");
+                    await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
+                    work.Failed = e;
+                }
+            }
+            await tx.CommitAsync();
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "A group of {Count} writes could not be committed", group.Count);
+            foreach (var work in group) work.Failed ??= e;
+        }
+        foreach (var work in group) work.Answer();
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Writer.TryComplete();
+        return base.StopAsync(cancellationToken);
+    }
+
+    abstract class Work
+    {
+        public Exception? Failed { get; set; }
+        public abstract Task RunAsync(Db db);
+        public abstract void Answer();
+    }
+
+    sealed class Work<T>(Func<Db, CancellationToken, Task<T>> write) : Work
+    {
+        readonly TaskCompletionSource<T> answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        T result = default!;
+
+        public Task<T> Task => answer.Task;
+
+        public override async Task RunAsync(Db db) => result = await write(db, CancellationToken.None);
+
+        public override void Answer()
+        {
+            if (Failed is null) answer.SetResult(result);
+            else answer.SetException(Failed);
+        }
+    }
+}
