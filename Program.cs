@@ -8,7 +8,10 @@ using FastEndpoints.Swagger;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // appsettings.json is read from beside the executable, whatever folder the server is started from.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    // Quiet per-request framework logs even without appsettings.json: at Information they cost more than the request.
+    builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("LinqToDB", LogLevel.Warning);
     var config = builder.Configuration;
     var database = Settings.Database(config);
     var auth = Settings.Auth(config);
