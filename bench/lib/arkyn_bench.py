@@ -60,6 +60,22 @@ def say(*parts):
     print("  ", *parts, flush=True)
 
 
+SERVER_PID = None
+
+
+def check_server():
+    """Fails clearly when the server process is gone (crashed, or stopped by someone else)."""
+    if SERVER_PID is None:
+        return
+    try:
+        os.kill(SERVER_PID, 0)
+        with open(f"/proc/{SERVER_PID}/stat") as f:
+            if f.read().split(")")[-1].split()[0] == "Z":
+                raise ProcessLookupError
+    except (ProcessLookupError, FileNotFoundError):
+        raise BenchError(f"the server (pid {SERVER_PID}) is no longer running; see its log below")
+
+
 class BenchError(Exception):
     pass
 
@@ -165,6 +181,7 @@ def wrk(port, script, path, args, duration, connections=None, threads=None, mark
     for done in glob.glob(marker + ".done.*") if marker else []:
         os.remove(done)
     line = next((l for l in stdout.splitlines() if l.startswith("WRKJSON ")), None)
+    check_server()
     if proc.returncode != 0 or line is None:
         raise BenchError(f"wrk {script} failed (exit {proc.returncode}):\n{stdout[-2000:]}\n{stderr[-2000:]}")
     r = json.loads(line[len("WRKJSON "):])
@@ -602,6 +619,8 @@ def memory(pid):
 # ---------------------------------------------------------------------------------------------- commands
 
 def cmd_engine(a):
+    global SERVER_PID
+    SERVER_PID = a.pid
     os.makedirs(a.work, exist_ok=True)
     result = {"engine": a.engine, "started": now_iso()}
     say("setting up an account, two traffic sources, ingest keys, a domain and a pathname")
@@ -633,6 +652,7 @@ def cmd_engine(a):
     result["b_record"] = r
     say(fmt_wrk(r))
 
+    check_server()
     say(f"(c) batches of {BATCH_SIZE} records (~1 KiB each), {BATCH_CONCURRENCY} concurrent clients, {DURATION} s")
     r = measure_batches(a.port, key, src, DURATION, BATCH_CONCURRENCY, BATCH_SIZE)
     result["c_batch"] = r
@@ -642,12 +662,14 @@ def cmd_engine(a):
     say(f"(e) seeding {ROWS:,} rows into the read source")
     result["e_seed"] = seed_read_source(a.port, state, ROWS, a.db)
     say(f"seeded {result['e_seed']['rows']:,} rows in {result['e_seed']['seconds']} s ({result['e_seed']['method']})")
+    check_server()
     say(f"(e) read routes, {READ_REPS} calls each")
     reads = measure_reads(a.port, state["token"], state["read_source"])
     result["e_list"], result["e_cursor"], result["e_stats"] = reads["list"], reads["cursor"], reads["stats"]
     for name in ("list", "cursor", "stats"):
         say(f"e-{name}: {fmt_read(reads[name])}" + (f" ({reads[name]['note']})" if reads[name].get("note") else ""))
 
+    check_server()
     result["f_memory"] = memory(a.pid)
     say(f"(f) peak RSS (VmHWM) {result['f_memory'].get('VmHWM')} MiB")
     result["finished"] = now_iso()
@@ -776,7 +798,7 @@ def machine_info():
             info["cpu_model"] = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), None)
     except OSError:
         pass
-    info["loadavg_at_report"] = os.getloadavg()
+    info["loadavg_at_end"] = os.getloadavg()
     for name, cmd in (("dotnet", ["dotnet", "--version"]), ("wrk", ["wrk", "-v"])):
         try:
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
