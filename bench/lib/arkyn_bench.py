@@ -1,0 +1,944 @@
+#!/usr/bin/env python3
+"""Helpers of bench/run (Python 3 standard library only).
+
+  engine       set up an account, sources and keys through the API, then measure (a)-(f) on a running server
+  crash-setup  set up and pre-create request/response pairs for the crash test
+  crash-load   load POST /http-traffic, SIGKILL the server in the middle, record every id answered 201
+  crash-check  after the restart, check that every acknowledged id is stored
+  report       print the table and write the JSON under bench/results/
+
+Everything talks to 127.0.0.1 only.
+"""
+import argparse
+import datetime
+import glob
+import http.client
+import json
+import math
+import multiprocessing
+import os
+import platform
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+
+LIB = os.path.dirname(os.path.abspath(__file__))
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+def env_float(name, default):
+    value = os.environ.get(name, "")
+    return float(value) if value.strip() else default
+
+
+DURATION = env_int("BENCH_DURATION", 15)
+CONNECTIONS = env_int("BENCH_CONNECTIONS", 32)
+THREADS = env_int("BENCH_THREADS", 2)
+ROWS = env_int("BENCH_ROWS", 1_000_000)
+BATCH_SIZE = env_int("BENCH_BATCH_SIZE", 1000)
+BATCH_CONCURRENCY = env_int("BENCH_BATCH_CONCURRENCY", 2)
+SEED_WORKERS = env_int("BENCH_SEED_WORKERS", 3)
+READ_REPS = env_int("BENCH_READ_REPS", 30)
+READ_MAX_SECONDS = env_float("BENCH_READ_MAX_SECONDS", 45)
+CURSOR_PAGES = env_int("BENCH_CURSOR_PAGES", 1000)
+CURSOR_MAX_SECONDS = env_float("BENCH_CURSOR_MAX_SECONDS", 60)
+PAIRS_FACTOR = env_float("BENCH_PAIRS_FACTOR", 1.5)
+
+
+def say(*parts):
+    print("  ", *parts, flush=True)
+
+
+SERVER_PID = None
+
+
+def check_server():
+    """Fails clearly when the server process is gone (crashed, or stopped by someone else)."""
+    if SERVER_PID is None:
+        return
+    try:
+        os.kill(SERVER_PID, 0)
+        with open(f"/proc/{SERVER_PID}/stat") as f:
+            if f.read().split(")")[-1].split()[0] == "Z":
+                raise ProcessLookupError
+    except (ProcessLookupError, FileNotFoundError):
+        raise BenchError(f"the server (pid {SERVER_PID}) is no longer running; see its log below")
+
+
+class BenchError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------- HTTP client
+
+class Api:
+    """One keep-alive connection to the server on 127.0.0.1; JSON in and out."""
+
+    def __init__(self, port, token=None, timeout=120):
+        self.port, self.token, self.timeout, self.conn = port, token, timeout, None
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def call(self, method, path, body=None, token=None, raw=None, retry=True):
+        headers = {}
+        bearer = token or self.token
+        if bearer:
+            headers["Authorization"] = "Bearer " + bearer
+        data = raw
+        if data is None and body is not None:
+            data = json.dumps(body).encode()
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        for attempt in range(2 if retry else 1):
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                payload = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.close()
+                if attempt == (1 if retry else 0):
+                    raise
+        if response.getheader("Connection", "").lower() == "close":
+            self.close()
+        try:
+            parsed = json.loads(payload) if payload else None
+        except ValueError:
+            parsed = payload.decode(errors="replace")
+        return response.status, parsed
+
+
+def expect(result, *statuses, what=""):
+    status, body = result
+    if status not in statuses:
+        raise BenchError(f"{what}: expected HTTP {'/'.join(map(str, statuses))}, got {status}: {str(body)[:400]}")
+    return body
+
+
+def setup_account(port):
+    """A user (token), a write source with an ingest key, a domain and pathname, and a read source with its key."""
+    api = Api(port)
+    email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
+    password = "bench-password-123"
+    expect(api.call("POST", "/user", {"name": "Bench", "email": email, "password": password}), 201, what="POST /user")
+    token = expect(api.call("POST", "/user/auth", {"email": email, "password": password}), 200, what="POST /user/auth")["token"]
+    api.token = token
+    state = {"token": token}
+    for name in ("write", "read"):
+        source = expect(api.call("POST", "/traffic-source", {"name": f"bench-{name}", "trafficDomain": f"{name}-{uuid.uuid4().hex[:6]}.bench.example"}),
+                        201, what="POST /traffic-source")
+        key = expect(api.call("POST", f"/traffic-source/{source['id']}/ingest-keys", {"name": f"bench-{name}-agent"}),
+                     201, what="POST /traffic-source/{id}/ingest-keys")["key"]
+        state[f"{name}_source"], state[f"{name}_key"] = source["id"], key
+    src, key = state["write_source"], state["write_key"]
+    state["domain"] = expect(api.call("POST", f"/domain/{src}", {"value": "api.bench.example", "protocol": "HTTPS"}, token=key),
+                             200, 201, what="POST /domain")["id"]
+    state["pathname"] = expect(api.call("POST", f"/pathname/{src}/{state['domain']}", {"value": "/orders"}, token=key),
+                               200, 201, what="POST /pathname")["id"]
+    api.close()
+    return state
+
+
+# ---------------------------------------------------------------------------------------------- wrk
+
+def wrk(port, script, path, args, duration, connections=None, threads=None, marker=None):
+    """Runs wrk; when `marker` is given, ends it (SIGINT) as soon as every thread left its '<marker>.done.<tid>' file."""
+    connections = connections or CONNECTIONS
+    threads = threads or THREADS
+    env = dict(os.environ, BENCH_LIB=LIB, BENCH_WRK_THREADS=str(threads))
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
+           "-s", os.path.join(LIB, script), f"http://127.0.0.1:{port}{path}", "--", *args]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stopped_early = False
+    deadline = time.time() + duration + 120
+    while marker and proc.poll() is None and time.time() < deadline:
+        if len(glob.glob(marker + ".done.*")) >= threads:
+            proc.send_signal(signal.SIGINT)
+            stopped_early = True
+            break
+        time.sleep(0.1)
+    try:
+        stdout, stderr = proc.communicate(timeout=max(deadline - time.time(), 10))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stdout, stderr = proc.communicate()
+    for done in glob.glob(marker + ".done.*") if marker else []:
+        os.remove(done)
+    line = next((l for l in stdout.splitlines() if l.startswith("WRKJSON ")), None)
+    check_server()
+    if proc.returncode != 0 or line is None:
+        raise BenchError(f"wrk {script} failed (exit {proc.returncode}):\n{stdout[-2000:]}\n{stderr[-2000:]}")
+    r = json.loads(line[len("WRKJSON "):])
+    seconds = r["duration_us"] / 1e6
+    socket_errors = sum(v for k, v in r["errors"].items() if k != "status")
+    return {
+        "requests": r["requests"],
+        "seconds": round(seconds, 2),
+        "rps": round(r["requests"] / seconds, 1) if seconds else 0.0,
+        "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
+        "max_ms": r["max_us"] / 1000, "mean_ms": round(r["mean_us"] / 1000, 3),
+        # wrk counts answers with a status of 400 or more; the routes measured answer 2xx on success.
+        "non2xx": r["errors"]["status"],
+        "socket_errors": socket_errors,
+        "errors_detail": r["errors"],
+        "connections": connections, "threads": threads, "stopped_early": stopped_early,
+    }
+
+
+def seed_ids(port, work, name, token, path, body, seconds, limit_total=None):
+    """Creates rows with POST <path> under wrk (32 connections), returns the ids answered 201."""
+    body_file = os.path.join(work, f"{name}.body.json")
+    with open(body_file, "w") as f:
+        json.dump(body, f)
+    prefix = os.path.join(work, f"{name}.ids")
+    per_thread = math.ceil(limit_total / THREADS) if limit_total else 10**12
+    result = wrk(port, "seed_ids.lua", path, [token, path, body_file, prefix, str(per_thread)], seconds,
+                 marker=prefix if limit_total else None)
+    ids = []
+    for part in sorted(glob.glob(prefix + ".*")):
+        with open(part) as f:
+            ids.extend(l.strip() for l in f if l.strip())
+        os.remove(part)
+    return ids, result
+
+
+def make_pairs(port, work, state, seconds, min_pairs=0, target=None):
+    """Pre-creates request/response pairs through the API (POST /request for `seconds`, or until `target` ids, then
+    as many POST /response); writes them to <work>/pairs.txt ('requestId responseId')."""
+    key = state["write_key"]
+    t0 = time.time()
+    requests, r1 = seed_ids(port, work, "requests", key, "/request",
+                            {"headers": {"accept": "application/json", "user-agent": "bench/1.0"}, "body": {"query": "shoes", "page": 1},
+                             "queryParams": {"page": "1"}}, seconds, limit_total=target)
+    if len(requests) < max(min_pairs, 1):
+        raise BenchError(f"pre-creating requests gave only {len(requests)} ids (POST /request: {r1})")
+    responses, r2 = seed_ids(port, work, "responses", key, "/response",
+                             {"headers": {"content-type": "application/json"}, "body": {"ok": True, "items": [1, 2, 3]}},
+                             max(seconds * 4, 60), limit_total=len(requests))
+    n = min(len(requests), len(responses))
+    path = os.path.join(work, "pairs.txt")
+    with open(path, "w") as f:
+        for a, b in zip(requests[:n], responses[:n]):
+            f.write(f"{a} {b}\n")
+    say(f"pre-created {n} request/response pairs in {time.time() - t0:.0f} s "
+        f"(POST /request {r1['rps']:.0f}/s, POST /response {r2['rps']:.0f}/s)")
+    return path, n, {"pairs": n, "post_request": brief(r1), "post_response": brief(r2)}
+
+
+def brief(r):
+    return {k: r[k] for k in ("rps", "p50_ms", "p99_ms", "non2xx", "socket_errors", "seconds")}
+
+
+# ---------------------------------------------------------------------------------------------- record bodies
+
+def record_template_1k():
+    """A realistic record of about 1 KiB with '@ID@' where the id goes."""
+    rec = {
+        "id": "@ID@",
+        "domainUrl": "https://api.bench.example",
+        "pathnameUrl": "/checkout/orders",
+        "method": "POST",
+        "status": 201,
+        "elapsedTime": 42.7,
+        "trafficUserId": "user-4821",
+        "requestHeaders": {"accept": "application/json", "content-type": "application/json", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) bench/1.0",
+                           "x-request-id": "5f0c2a9e-7d1b-4c3a-9f3e-2b8d6e1a0c47", "authorization": "Bearer secret-token-value"},
+        "requestBody": {"customerId": "c-88213", "currency": "EUR", "items": [
+            {"sku": f"SKU-{i:05d}", "name": f"Product {i}", "quantity": i % 4 + 1, "price": 19.99 + i} for i in range(2)],
+            "shipping": {"street": "221B Baker Street", "city": "London", "postcode": "NW1 6XE", "country": "GB"}},
+        "queryParams": {"source": "web", "campaign": "winter-sale"},
+        "responseHeaders": {"content-type": "application/json; charset=utf-8", "cache-control": "no-store"},
+        "responseBody": {"orderId": "o-5531902", "status": "created", "total": 131.96, "eta": "2026-12-01", "links": {"self": "/checkout/orders/o-5531902"}},
+    }
+    text = json.dumps(rec, separators=(",", ":"))
+    pad = 1024 - (len(text) - len("@ID@") + 36)
+    if pad > 0:
+        rec["responseBody"]["message"] = "x" * max(pad - len(',"message":""'), 1)
+        text = json.dumps(rec, separators=(",", ":"))
+    return text
+
+
+# ---------------------------------------------------------------------------------------------- (c) batches
+
+def measure_batches(port, key, source, seconds, concurrency, size):
+    template = record_template_1k()
+    run = uuid.uuid4().hex[:8]
+    lock = threading.Lock()
+    totals = {"batches": 0, "created": 0, "bad": 0, "latencies": [], "first_error": None}
+    path = f"/http-traffic-record/{source}/batch"
+    deadline = time.perf_counter() + seconds
+
+    def worker(w):
+        api = Api(port, key)
+        n = 0
+        while time.perf_counter() < deadline:
+            ids = [f"{run}-{w:04x}-4000-8000-{n + i:012x}" for i in range(size)]
+            n += size
+            body = ('{"records":[' + ",".join(template.replace("@ID@", i) for i in ids) + "]}").encode()
+            t0 = time.perf_counter()
+            status, answer = api.call("POST", path, raw=body)
+            dt = time.perf_counter() - t0
+            with lock:
+                totals["batches"] += 1
+                totals["latencies"].append(dt)
+                if status == 207 and isinstance(answer, dict):
+                    created = sum(1 for s in answer.get("successes", []) if s.get("status") == 201)
+                    totals["created"] += created
+                    totals["bad"] += size - created
+                    if answer.get("errors") and totals["first_error"] is None:
+                        totals["first_error"] = answer["errors"][0]
+                else:
+                    totals["bad"] += size
+                    if totals["first_error"] is None:
+                        totals["first_error"] = f"HTTP {status}: {str(answer)[:300]}"
+        api.close()
+
+    t0 = time.perf_counter()
+    workers = [threading.Thread(target=worker, args=(w,)) for w in range(concurrency)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    wall = time.perf_counter() - t0
+    lat = sorted(totals["latencies"])
+    return {
+        "records_per_s": round(totals["created"] / wall, 1),
+        "records": totals["created"], "batches": totals["batches"], "batch_size": size, "record_bytes": len(template) - 4 + 36,
+        "concurrency": concurrency, "seconds": round(wall, 2),
+        "batch_p50_ms": round(pct(lat, 50) * 1000, 1) if lat else None,
+        "batch_max_ms": round(lat[-1] * 1000, 1) if lat else None,
+        "failed_records": totals["bad"], "first_error": totals["first_error"],
+    }
+
+
+# ---------------------------------------------------------------------------------------------- (e) seeding 1M rows
+
+DOMAINS = ["https://api.shop.example", "https://auth.shop.example", "http://localhost:8080"]
+PATHS = ["/users/{n}", "/users/{n}/orders/{m}", "/products/{n}", "/search", "/cart", "/health", "/login", "/orders/{n}/items"]
+METHODS = [("GET", 60), ("POST", 20), ("PUT", 8), ("DELETE", 5), ("PATCH", 5), ("OPTIONS", 2)]
+STATUSES = [(200, 70), (201, 10), (204, 3), (301, 1), (400, 4), (401, 3), (404, 5), (500, 3), (503, 1)]
+
+
+def weighted(rng, table):
+    x = rng.random() * sum(w for _, w in table)
+    for value, w in table:
+        x -= w
+        if x < 0:
+            return value
+    return table[-1][0]
+
+
+def uuid7_like(rng):
+    """A random UUID with version nibble 7, like the server's ids (the SQL copies get 4 there, so they never collide)."""
+    text = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return text[:14] + "7" + text[15:]
+
+
+def seed_batch(args):
+    """One batch of small records with timestamps spread over the last 23 hours (runs in a worker process)."""
+    port, key, source, index, size, now_ms = args
+    rng = random.Random(index)
+    records = []
+    for i in range(size):
+        at = now_ms - rng.randint(60_000, 23 * 3600_000)
+        # Each batch draws its ids from a few of the 40 values (all 40 over the whole seeding): the route finds or
+        # creates every distinct domain/pathname of a batch one by one, so fewer per batch seeds faster.
+        path = rng.choice(PATHS).replace("{n}", str((index * 7 + rng.randrange(3)) % 40)).replace("{m}", str(rng.randrange(5)))
+        status = weighted(rng, STATUSES)
+        records.append({
+            "id": uuid7_like(rng),
+            "timestamp": datetime.datetime.fromtimestamp(at / 1000, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at % 1000:03d}Z",
+            "domainUrl": rng.choice(DOMAINS), "pathnameUrl": path,
+            "method": weighted(rng, METHODS), "status": status,
+            "elapsedTime": round(rng.lognormvariate(3.3, 0.8) + (200 if status >= 500 else 0), 1),
+            "trafficUserId": f"user-{rng.randrange(5000)}" if rng.random() < 0.7 else None,
+            "requestHeaders": {"accept": "application/json", "user-agent": "agent/1.0"},
+            "requestBody": None, "queryParams": {"page": str(rng.randrange(1, 5))} if rng.random() < 0.3 else {},
+            "responseHeaders": {"content-type": "application/json"},
+            "responseBody": {"ok": status < 400},
+        })
+    body = json.dumps({"records": records}, separators=(",", ":")).encode()
+    api = Api(port, key)
+    for attempt in range(3):
+        try:
+            status, answer = api.call("POST", f"/http-traffic-record/{source}/batch", raw=body, retry=False)
+            break
+        except OSError as e:
+            api.close()
+            if attempt == 2:
+                return 0, f"batch {index}: {e}"
+            time.sleep(1)
+    api.close()
+    if status != 207:
+        return 0, f"batch {index}: HTTP {status}: {str(answer)[:300]}"
+    created = sum(1 for s in answer["successes"] if s["status"] in (200, 201))
+    error = f"batch {index}: {answer['errors'][0]}" if answer.get("errors") else None
+    return created, error
+
+
+def seed_rows(port, key, source, rows, workers, first_index=0):
+    size = 1000
+    batches = math.ceil(rows / size)
+    now_ms = int(time.time() * 1000)
+    jobs = [(port, key, source, first_index + i, min(size, rows - i * size), now_ms) for i in range(batches)]
+    t0 = time.time()
+    created, errors, last_report = 0, [], 0
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for n, error in pool.imap_unordered(seed_batch, jobs):
+            created += n
+            if error:
+                errors.append(error)
+            if created - last_report >= max(rows // 5, 1):
+                last_report = created
+                say(f"seeded {created:,} rows ({created / (time.time() - t0):,.0f} rows/s)")
+    seconds = time.time() - t0
+    if errors:
+        say(f"WARNING: {len(errors)} seeding batches reported errors; first: {errors[0]}")
+    return {"rows": created, "seconds": round(seconds, 1), "rows_per_s": round(created / seconds, 1),
+            "errors": len(errors), "first_error": errors[0] if errors else None}
+
+
+# The copy of (e): every column is copied as stored by the API, so columns added by later migrations come along;
+# only the ids (and the references between the three tables) and the *_at times change.
+def copy_id(column, k, engine):
+    hexk = f"printf('%04x', {k})" if engine == "sqlite" else f"lpad(to_hex({k}), 4, '0')"
+    return f"substr({column}, 1, 14) || '4' || substr({column}, 16, 9) || {hexk} || substr({column}, 29)"
+
+
+def copy_statements(engine, columns, source, k_expr):
+    shift = f"(({k_expr}) * 37831) % 1800000"  # up to 30 min earlier, so the copies spread over the window too
+
+    def select(table, alias):
+        out = []
+        for c in columns[table]:
+            if c in ("id", "request_id", "response_id"):
+                out.append(copy_id(f"{alias}.{c}", k_expr, engine))
+            elif c.endswith("_at") and c != "last_used_at":
+                out.append(f"{alias}.{c} - {shift}")
+            else:
+                out.append(f"{alias}.{c}")
+        return ", ".join(out)
+
+    base = f"t.traffic_source_id = '{source}' AND substr(t.id, 15, 1) <> '4'"
+    stmts = []
+    for table, join in (("requests", "t.request_id = x.id"), ("responses", "t.response_id = x.id")):
+        stmts.append(f"INSERT INTO {table} ({', '.join(columns[table])}) SELECT {select(table, 'x')} "
+                     f"FROM bench_k, http_traffic t JOIN {table} x ON {join} WHERE {base}")
+    stmts.append(f"INSERT INTO http_traffic ({', '.join(columns['http_traffic'])}) SELECT {select('http_traffic', 't')} "
+                 f"FROM bench_k, http_traffic t WHERE {base}")
+    return stmts
+
+
+def sql_copy(db, source, rounds):
+    """Multiplies the traffic rows of `source` (with their requests and responses) `rounds` times, in one transaction."""
+    tables = ("requests", "responses", "http_traffic")
+    if db.startswith("sqlite:"):
+        import sqlite3
+        con = sqlite3.connect(db[len("sqlite:"):], timeout=120, isolation_level=None)
+        columns = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in tables}
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("CREATE TEMP TABLE bench_k (k INTEGER)")
+        con.executemany("INSERT INTO bench_k VALUES (?)", [(k,) for k in range(1, rounds + 1)])
+        for stmt in copy_statements("sqlite", columns, source, "bench_k.k"):
+            con.execute(stmt)
+        con.execute("COMMIT")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        count = con.execute("SELECT count(*) FROM http_traffic WHERE traffic_source_id = ?", (source,)).fetchone()[0]
+        con.close()
+        return count
+    if db.startswith("postgres:"):
+        _, host, port, name, user = db.split(":", 4)
+        psql = [os.environ.get("BENCH_PSQL", "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", port, "-U", user, "-d", name]
+
+        def run(sql, single=False):
+            done = subprocess.run(psql + (["-1"] if single else []) + ["-At", "-f", "-"], input=sql, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise BenchError(f"psql failed: {done.stderr[-1500:]}")
+            return done.stdout
+        columns = {}
+        for t in tables:
+            out = run(f"SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                      f"AND table_name = '{t}' ORDER BY ordinal_position;")
+            columns[t] = out.split()
+        script = f"CREATE TEMP TABLE bench_k AS SELECT generate_series(1, {rounds}) AS k;\n"
+        script += ";\n".join(copy_statements("postgres", columns, source, "bench_k.k")) + ";\n"
+        run(script, single=True)
+        # A server that grew to this size would have been analysed by autovacuum by now.
+        run("ANALYZE;")
+        return int(run(f"SELECT count(*) FROM http_traffic WHERE traffic_source_id = '{source}';").strip())
+    raise BenchError(f"unknown --db {db}")
+
+
+def seed_read_source(port, state, rows, db):
+    """(e) seeding: BENCH_SEED=api stores every row through the batch route; the default (api+sql) stores
+    BENCH_SEED_API_ROWS through the batch route and multiplies them with INSERT … SELECT in the database."""
+    mode = os.environ.get("BENCH_SEED", "api+sql")
+    api_rows = rows if mode == "api" or not db else min(env_int("BENCH_SEED_API_ROWS", 20_000), rows)
+    source, key = state["read_source"], state["read_key"]
+    t0 = time.time()
+    out = {"rows_wanted": rows}
+    say(f"storing {api_rows:,} rows through POST /http-traffic-record/{{src}}/batch ({SEED_WORKERS} client processes)")
+    out["api"] = seed_rows(port, key, source, api_rows, SEED_WORKERS)
+    say(f"{out['api']['rows']:,} rows in {out['api']['seconds']} s ({out['api']['rows_per_s']:,.0f} rows/s)")
+    rounds = rows // api_rows - 1 if api_rows < rows else 0
+    if rounds > 0:
+        t1 = time.time()
+        say(f"copying them {rounds} times with INSERT ... SELECT ({db.split(':')[0]})")
+        count = sql_copy(db, source, rounds)
+        out["sql"] = {"rounds": rounds, "seconds": round(time.time() - t1, 1), "rows_after": count}
+        say(f"{count:,} rows after the copy, in {out['sql']['seconds']} s")
+        rest = rows - count
+        if rest > 0:
+            out["api_rest"] = seed_rows(port, key, source, rest, SEED_WORKERS, first_index=10**6)
+    out["method"] = ("batch route" if rounds <= 0 else
+                     f"{api_rows:,} rows through the batch route, then {rounds} copies by INSERT ... SELECT in the database")
+    out["seconds"] = round(time.time() - t0, 1)
+    out["rows"] = rows if rounds > 0 else out["api"]["rows"]
+    out["rows_per_s"] = round(out["rows"] / out["seconds"], 1)
+    out["errors"] = out["api"]["errors"]
+    out["first_error"] = out["api"]["first_error"]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- (e) reads
+
+def pct(sorted_values, p):
+    """Linear interpolation between closest ranks (like percentile_cont)."""
+    if not sorted_values:
+        return None
+    k = (len(sorted_values) - 1) * p / 100
+    lo, hi = math.floor(k), math.ceil(k)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
+
+
+def time_calls(api, path, reps=None, max_seconds=None, check=None):
+    reps = reps or READ_REPS
+    max_seconds = max_seconds or READ_MAX_SECONDS
+    status, body = api.call("GET", path)  # warm-up, and tells whether the route exists
+    if status in (404, 405):
+        return {"status": "n/a", "note": f"{status} from GET {path.split('?')[0]} (route not there yet?)"}
+    if status != 200:
+        return {"status": "n/a", "note": f"HTTP {status}: {str(body)[:200]}"}
+    note = check(body) if check else None
+    times = []
+    t_start = time.perf_counter()
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        status, _ = api.call("GET", path)
+        times.append(time.perf_counter() - t0)
+        if status != 200:
+            return {"status": "failed", "note": f"HTTP {status} on a repeated call"}
+        if time.perf_counter() - t_start > max_seconds and len(times) >= 5:
+            break
+    times.sort()
+    out = {"status": "ok", "calls": len(times), "median_ms": round(pct(times, 50) * 1000, 2), "p95_ms": round(pct(times, 95) * 1000, 2),
+           "max_ms": round(times[-1] * 1000, 2)}
+    if note:
+        out["note"] = note
+    return out
+
+
+def measure_reads(port, token, source):
+    api = Api(port, token)
+    base = f"/http-traffic-record/{source}"
+
+    def list_check(body):
+        data = body.get("data", []) if isinstance(body, dict) else []
+        wrong = [d for d in data if d.get("status") != 500]
+        total = (body.get("meta") or {}).get("totalItems") if isinstance(body, dict) else None
+        return f"{len(data)} rows, totalItems {total}" + (f", {len(wrong)} rows not status 500!" if wrong else "")
+
+    out = {"list": time_calls(api, f"{base}?status=500&pageLimit=20", check=list_check)}
+
+    # Deep cursor page: follow meta.nextCursor page after page (20 rows each), then time the page reached.
+    first = f"{base}?pageLimit=20"
+    status, body = api.call("GET", first)
+    if status != 200:
+        out["cursor"] = {"status": "n/a", "note": f"HTTP {status} from GET {base}" + (" (route not there yet?)" if status in (404, 405) else "")}
+    else:
+        path, pages, t0 = first, 1, time.perf_counter()
+        cursor = (body.get("meta") or {}).get("nextCursor") if isinstance(body, dict) else None
+        if cursor is None:
+            out["cursor"] = {"status": "n/a", "note": "the first page has no meta.nextCursor"}
+        else:
+            while cursor and pages < CURSOR_PAGES and time.perf_counter() - t0 < CURSOR_MAX_SECONDS:
+                path = f"{first}&cursor={urllib.parse.quote(str(cursor), safe='')}"
+                status, body = api.call("GET", path)
+                if status != 200:
+                    break
+                pages += 1
+                cursor = (body.get("meta") or {}).get("nextCursor")
+            walk = time.perf_counter() - t0
+            if status != 200:
+                out["cursor"] = {"status": "failed", "note": f"HTTP {status} at page {pages + 1}: {str(body)[:200]}"}
+            else:
+                r = time_calls(api, path)
+                r["depth_pages"] = pages
+                r["depth_rows"] = (pages - 1) * 20
+                r["walk_seconds"] = round(walk, 1)
+                r["walk_ms_per_page"] = round(walk * 1000 / max(pages - 1, 1), 2)
+                out["cursor"] = r
+
+    out["stats"] = time_calls(api, f"/http-traffic-stats/{source}",
+                              check=lambda b: f"{len(b.get('endpoints', []))} endpoints, {sum(e.get('count', 0) for e in b.get('endpoints', []))} rows counted"
+                              if isinstance(b, dict) else None)
+    api.close()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- RSS
+
+def memory(pid):
+    out = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("VmHWM", "VmRSS"):
+                    out[key] = round(int(value.split()[0]) / 1024, 1)  # MiB
+    except OSError as e:
+        out["error"] = str(e)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- commands
+
+def cmd_engine(a):
+    global SERVER_PID
+    SERVER_PID = a.pid
+    os.makedirs(a.work, exist_ok=True)
+    result = {"engine": a.engine, "started": now_iso()}
+    say("setting up an account, two traffic sources, ingest keys, a domain and a pathname")
+    state = setup_account(a.port)
+    src, key = state["write_source"], state["write_key"]
+    result["memory_after_start"] = memory(a.pid)
+
+    say(f"(d) GET /healthz, {CONNECTIONS} connections, {DURATION} s")
+    result["d_healthz"] = wrk(a.port, "healthz.lua", "/healthz", [], DURATION)
+    say(fmt_wrk(result["d_healthz"]))
+
+    say(f"(a) pre-creating request/response pairs (POST /request, POST /response under wrk for ~{DURATION * PAIRS_FACTOR:.0f} s)")
+    pairs_file, npairs, result["a_seeding"] = make_pairs(a.port, a.work, state, max(int(DURATION * PAIRS_FACTOR), 2))
+    for attempt in (1, 2):
+        say(f"(a) POST /http-traffic/{{src}}, {CONNECTIONS} connections, {DURATION} s")
+        r = wrk(a.port, "http_traffic.lua", f"/http-traffic/{src}",
+                [key, f"/http-traffic/{src}", pairs_file, state["domain"], state["pathname"], pairs_file], DURATION, marker=pairs_file)
+        if not r["stopped_early"]:
+            break
+        r["warning"] = f"ran out of the {npairs} pre-created pairs after {r['seconds']} s"
+        if attempt == 1:
+            # The route is faster than POST /request: create enough pairs for its measured rate, and measure again.
+            result["a_first_attempt"] = r
+            target = math.ceil(r["rps"] * DURATION * 1.3)
+            rate = max(result["a_seeding"]["post_request"]["rps"], 1)
+            say(f"{fmt_wrk(r)}; ran out of pairs after {r['seconds']} s: creating {target} more pairs and measuring again")
+            pairs_file, npairs, result["a_seeding_again"] = make_pairs(
+                a.port, a.work, state, min(math.ceil(target / rate * 1.5) + 5, 300), target=target)
+        else:
+            r["warning"] += " (raise BENCH_PAIRS_FACTOR)"
+            say("WARNING:", r["warning"])
+    result["a_http_traffic"] = r
+    say(fmt_wrk(r))
+
+    say(f"(b) POST /http-traffic-record/{{src}} with ~1 KiB records, {CONNECTIONS} connections, {DURATION} s")
+    template = os.path.join(a.work, "record.json")
+    with open(template, "w") as f:
+        f.write(record_template_1k())
+    r = wrk(a.port, "record.lua", f"/http-traffic-record/{src}", [key, f"/http-traffic-record/{src}", template, uuid.uuid4().hex[:8]], DURATION)
+    r["record_bytes"] = os.path.getsize(template) - 4 + 36
+    result["b_record"] = r
+    say(fmt_wrk(r))
+
+    check_server()
+    say(f"(c) batches of {BATCH_SIZE} records (~1 KiB each), {BATCH_CONCURRENCY} concurrent clients, {DURATION} s")
+    r = measure_batches(a.port, key, src, DURATION, BATCH_CONCURRENCY, BATCH_SIZE)
+    result["c_batch"] = r
+    say(f"{r['records_per_s']:,.0f} records/s ({r['batches']} batches, p50 {r['batch_p50_ms']} ms per batch, {r['failed_records']} failed)"
+        + (f" first error: {r['first_error']}" if r["first_error"] else ""))
+
+    say(f"(e) seeding {ROWS:,} rows into the read source")
+    result["e_seed"] = seed_read_source(a.port, state, ROWS, a.db)
+    say(f"seeded {result['e_seed']['rows']:,} rows in {result['e_seed']['seconds']} s ({result['e_seed']['method']})")
+    check_server()
+    say(f"(e) read routes, {READ_REPS} calls each")
+    reads = measure_reads(a.port, state["token"], state["read_source"])
+    result["e_list"], result["e_cursor"], result["e_stats"] = reads["list"], reads["cursor"], reads["stats"]
+    for name in ("list", "cursor", "stats"):
+        say(f"e-{name}: {fmt_read(reads[name])}" + (f" ({reads[name]['note']})" if reads[name].get("note") else ""))
+
+    check_server()
+    result["f_memory"] = memory(a.pid)
+    say(f"(f) peak RSS (VmHWM) {result['f_memory'].get('VmHWM')} MiB")
+    result["finished"] = now_iso()
+    with open(a.out, "w") as f:
+        json.dump(result, f, indent=2)
+
+
+def cmd_crash_setup(a):
+    os.makedirs(a.work, exist_ok=True)
+    state = setup_account(a.port)
+    say(f"pre-creating request/response pairs for {a.seconds} s")
+    state["pairs_file"], state["pairs"], _ = make_pairs(a.port, a.work, state, a.seconds)
+    with open(a.state, "w") as f:
+        json.dump(state, f)
+
+
+def cmd_crash_load(a):
+    """Posts /http-traffic from many threads; SIGKILLs the server after a.after seconds; records every 201."""
+    with open(a.state) as f:
+        state = json.load(f)
+    with open(state["pairs_file"]) as f:
+        pairs = [l.split() for l in f if l.strip()]
+    src = state["write_source"]
+    acked, lock = [], threading.Lock()
+    stats = {"sent": 0, "failed": 0, "other": {}}
+    killed = threading.Event()
+    n = a.connections
+
+    def worker(w):
+        api = Api(a.port, state["write_key"], timeout=30)
+        for i in range(w, len(pairs), n):
+            req, resp = pairs[i]
+            body = {"status": 200, "method": "GET", "elapsedTime": 12.5, "trafficUserId": None,
+                    "domainId": state["domain"], "pathnameId": state["pathname"], "requestId": req, "responseId": resp}
+            try:
+                status, answer = api.call("POST", f"/http-traffic/{src}", body, retry=False)
+            except (OSError, http.client.HTTPException):
+                with lock:
+                    stats["failed"] += 1
+                if killed.is_set():
+                    return
+                api.close()
+                continue
+            with lock:
+                stats["sent"] += 1
+                if status == 201:
+                    acked.append(answer["id"])
+                else:
+                    stats["other"][status] = stats["other"].get(status, 0) + 1
+            if killed.is_set() and status != 201:
+                return
+
+    threads = [threading.Thread(target=worker, args=(w,), daemon=True) for w in range(n)]
+    for t in threads:
+        t.start()
+    time.sleep(a.after)
+    with lock:
+        before = len(acked)
+    os.kill(a.pid, signal.SIGKILL)
+    killed.set()
+    say(f"SIGKILL sent to the server (pid {a.pid}) after {a.after} s, with {before} ids answered 201 so far and {n} clients posting")
+    for t in threads:
+        t.join(timeout=60)
+    if before == 0:
+        raise BenchError("no POST /http-traffic was answered 201 before the kill")
+    if len(acked) >= len(pairs):
+        raise BenchError("the load ran out of pairs before the kill; the kill did not happen under load")
+    with open(a.out, "w") as f:
+        json.dump({"acked": acked, "failed_calls": stats["failed"], "other_statuses": stats["other"]}, f)
+    say(f"{len(acked)} ids answered 201 in all, {stats['failed']} calls cut off by the kill"
+        + (f", other answers: {stats['other']}" if stats["other"] else ""))
+
+
+def cmd_crash_check(a):
+    with open(a.state) as f:
+        state = json.load(f)
+    with open(a.acked) as f:
+        acked = json.load(f)
+    api = Api(a.port, state["token"])
+    stored, page = set(), 1
+    while True:
+        body = expect(api.call("GET", f"/http-traffic/{state['write_source']}?pageLimit=100&page={page}"), 200, what="GET /http-traffic")
+        stored.update(d["id"] for d in body["data"])
+        if len(body["data"]) < 100:
+            break
+        page += 1
+    lost = [i for i in acked["acked"] if i not in stored]
+    result = {"engine": a.engine, "acknowledged": len(acked["acked"]), "stored": len(stored), "lost": len(lost),
+              "lost_sample": lost[:10], "cut_off_calls": acked["failed_calls"], "ok": not lost}
+    with open(a.out, "w") as f:
+        json.dump(result, f)
+    verdict = "PASS" if not lost else "FAIL"
+    say(f"{verdict}: {len(acked['acked'])} ids answered 201 before the kill, {len(stored)} traffic rows stored after the restart, {len(lost)} lost")
+    if lost:
+        say("lost ids (first 10):", ", ".join(lost[:10]))
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+def now_iso():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fmt_wrk(r):
+    return (f"{r['rps']:,.0f} req/s, p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
+            f"non-2xx {r['non2xx']}" + (f", socket errors {r['socket_errors']}" if r["socket_errors"] else ""))
+
+
+def fmt_read(r):
+    if not r or r.get("status") != "ok":
+        return "n/a" if not r or r.get("status") == "n/a" else "FAILED"
+    return f"{r['median_ms']:.1f} / {r['p95_ms']:.1f} ms"
+
+
+def machine_info():
+    info = {"nproc": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    try:
+        with open("/proc/meminfo") as f:
+            mem_kb = int(next(l for l in f if l.startswith("MemTotal")).split()[1])
+        info["memory_gib"] = round(mem_kb / 1024 / 1024, 1)
+    except (OSError, StopIteration):
+        pass
+    try:
+        with open("/proc/cpuinfo") as f:
+            info["cpu_model"] = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), None)
+    except OSError:
+        pass
+    info["loadavg_at_end"] = os.getloadavg()
+    for name, cmd in (("dotnet", ["dotnet", "--version"]), ("wrk", ["wrk", "-v"])):
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+            info[name] = (out.stdout or out.stderr).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            pass
+    return info
+
+
+def cmd_report(a):
+    engines = {}
+    for path in a.files:
+        with open(path) as f:
+            r = json.load(f)
+        engines[r["engine"]] = r
+    names = [n for n in ("sqlite", "postgres") if n in engines] + [n for n in engines if n not in ("sqlite", "postgres")]
+    titles = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+    def cell(row, r):
+        if row in ("a", "b", "d"):
+            w = r[{"a": "a_http_traffic", "b": "b_record", "d": "d_healthz"}[row]]
+            errs = w["non2xx"] + w["socket_errors"]
+            return f"{w['rps']:>8,.0f} req/s  p50 {w['p50_ms']:5.2f}  p99 {w['p99_ms']:6.2f} ms  err {errs}"
+        if row == "c":
+            c = r["c_batch"]
+            return f"{c['records_per_s']:>8,.0f} records/s  (batch p50 {c['batch_p50_ms']:.0f} ms, failed {c['failed_records']})"
+        if row.startswith("e-"):
+            e = r["e_" + row[2:]]
+            text = fmt_read(e)
+            if e.get("status") == "ok" and row == "e-cursor":
+                text += f"  ({e['depth_rows']:,} rows deep)"
+            if e.get("status") == "ok":
+                text = "median/p95 " + text
+            return text
+        if row == "RSS":
+            return f"{r['f_memory'].get('VmHWM', '?')} MiB peak (VmHWM)"
+        return ""
+
+    rows = [("a", "POST /http-traffic"), ("b", "POST /http-traffic-record 1KiB"), ("c", f"batch of {BATCH_SIZE}"),
+            ("d", "GET /healthz (baseline)"), ("e-list", "list ?status=500 20 rows"), ("e-cursor", "deep cursor page"),
+            ("e-stats", "24 h stats"), ("RSS", "server peak RSS")]
+    table = {row: {n: cell(row, engines[n]) for n in names} for row, _ in rows}
+    label_w = max(len(f"{r} {l}") for r, l in rows)
+    col_w = {n: max(len(titles.get(n, n)), *(len(table[r][n]) for r, _ in rows)) for n in names}
+    lines = ["  ".join([" " * label_w] + [titles.get(n, n).ljust(col_w[n]) for n in names])]
+    for row, label in rows:
+        lines.append("  ".join([f"{row} {label}".ljust(label_w)] + [table[row][n].ljust(col_w[n]) for n in names]))
+    ratios = {}
+    for n in names:
+        d = engines[n]["d_healthz"]["rps"]
+        ratios[n] = {"a_over_d": round(engines[n]["a_http_traffic"]["rps"] / d, 3) if d else None,
+                     "b_over_d": round(engines[n]["b_record"]["rps"] / d, 3) if d else None}
+    lines.append("")
+    for n in names:
+        lines.append(f"{titles.get(n, n)}: a/d = {ratios[n]['a_over_d']:.1%}   b/d = {ratios[n]['b_over_d']:.1%}")
+    for n in names:
+        for key in ("a_http_traffic", "b_record"):
+            if engines[n][key].get("warning"):
+                lines.append(f"WARNING {titles.get(n, n)} {key}: {engines[n][key]['warning']}")
+        for key in ("e_list", "e_cursor", "e_stats"):
+            if engines[n][key].get("status") != "ok":
+                lines.append(f"note {titles.get(n, n)} {key}: {engines[n][key].get('note')}")
+    text = "\n".join(lines)
+    print(text)
+
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    doc = {
+        "date": now_iso(),
+        "machine": machine_info(),
+        "config": {"duration_s": DURATION, "connections": CONNECTIONS, "wrk_threads": THREADS, "rows": ROWS, "batch_size": BATCH_SIZE,
+                   "batch_concurrency": BATCH_CONCURRENCY, "seed_workers": SEED_WORKERS, "read_reps": READ_REPS, "cursor_pages": CURSOR_PAGES,
+                   "postgres_options": os.environ.get("BENCH_PG_SETTINGS", ""), "postgres_version": os.environ.get("BENCH_PG_VERSION", ""), "commit": os.environ.get("BENCH_COMMIT", ""),
+                   "run_seconds": env_int("BENCH_ELAPSED", 0) or None},
+        "table": {row: table[row] for row, _ in rows},
+        "table_text": text,
+        "ratios": ratios,
+        "engines": engines,
+    }
+    if a.load_start:
+        doc["machine"]["loadavg_at_start"] = [float(x) for x in a.load_start.split()]
+    os.makedirs(a.results, exist_ok=True)
+    for name in (f"run-{stamp}.json", "latest.json"):
+        with open(os.path.join(a.results, name), "w") as f:
+            json.dump(doc, f, indent=2)
+    print(f"\nwritten: {os.path.join(a.results, f'run-{stamp}.json')} and latest.json")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    e = sub.add_parser("engine")
+    e.add_argument("--engine", required=True)
+    e.add_argument("--port", type=int, required=True)
+    e.add_argument("--pid", type=int, required=True)
+    e.add_argument("--work", required=True)
+    e.add_argument("--out", required=True)
+    e.add_argument("--db", default="", help="sqlite:PATH or postgres:HOST:PORT:DB:USER, for the SQL copy of (e)")
+    s = sub.add_parser("crash-setup")
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--work", required=True)
+    s.add_argument("--state", required=True)
+    s.add_argument("--seconds", type=int, default=10)
+    l = sub.add_parser("crash-load")
+    l.add_argument("--port", type=int, required=True)
+    l.add_argument("--pid", type=int, required=True)
+    l.add_argument("--state", required=True)
+    l.add_argument("--after", type=float, default=5)
+    l.add_argument("--connections", type=int, default=32)
+    l.add_argument("--out", required=True)
+    c = sub.add_parser("crash-check")
+    c.add_argument("--engine", required=True)
+    c.add_argument("--port", type=int, required=True)
+    c.add_argument("--state", required=True)
+    c.add_argument("--acked", required=True)
+    c.add_argument("--out", required=True)
+    r = sub.add_parser("report")
+    r.add_argument("--results", required=True)
+    r.add_argument("--load-start", default="")
+    r.add_argument("files", nargs="+")
+    a = p.parse_args()
+    try:
+        {"engine": cmd_engine, "crash-setup": cmd_crash_setup, "crash-load": cmd_crash_load,
+         "crash-check": cmd_crash_check, "report": cmd_report}[a.cmd](a)
+    except BenchError as err:
+        print(f"bench: {err}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
