@@ -16,7 +16,7 @@ public static class Access
 {
     public static async Task RequireOwnedSourceAsync(this Db db, string sourceId, string callerId, CancellationToken ct)
     {
-        var owner = await db.TrafficSources.Where(s => s.Id == sourceId).Select(s => s.UserId).FirstOrDefaultAsync(ct);
+        var owner = await db.SourceOwnerAsync(sourceId, ct);
         if (owner is null) NotFound("trafficSourceId", "No traffic source has this id.");
         if (owner != callerId) Forbidden("This traffic source belongs to another user.");
     }

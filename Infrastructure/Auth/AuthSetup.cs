@@ -44,7 +44,7 @@ public static class AuthSetup
                     // A valid signature is not enough: the token of a deleted user must stop working.
                     var userId = ctx.Principal?.FindFirst(Tokens.UserIdClaim)?.Value;
                     var db = ctx.HttpContext.RequestServices.GetRequiredService<Db>();
-                    if (userId is null || !await db.Users.AnyAsync(u => u.Id == userId, ctx.HttpContext.RequestAborted))
+                    if (userId is null || !await db.UserExistsAsync(userId, ctx.HttpContext.RequestAborted))
                         ctx.Fail("The user of this token no longer exists.");
                 },
                 OnChallenge = async ctx =>

@@ -54,10 +54,7 @@ public sealed class IngestKeyHandler(
         var key = IngestKey.BearerToken(Request);
         if (!IngestKey.IsIngestKey(key)) return AuthenticateResult.NoResult();
         var hash = IngestKey.Hash(key!);
-        var found = await (from k in db.IngestKeys
-                           join s in db.TrafficSources on k.TrafficSourceId equals s.Id
-                           where k.KeyHash == hash
-                           select new { k.Id, k.TrafficSourceId, s.UserId }).FirstOrDefaultAsync(Context.RequestAborted);
+        var found = await db.IngestKeyByHashAsync(hash, Context.RequestAborted);
         if (found is null) return AuthenticateResult.Fail("Unknown or revoked ingest key.");
 
         await usage.TouchAsync(db, found.Id, Context.RequestAborted);
