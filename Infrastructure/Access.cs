@@ -21,11 +21,17 @@ public static class Access
         if (owner != callerId) Forbidden("This traffic source belongs to another user.");
     }
 
-    /// <summary>For routes naming a child resource alone (DELETE /domain/:id …): the owner of its source decides.</summary>
-    public static void RequireOwner(string? ownerId, string callerId, string field, string what)
+    /// <summary>
+    /// For routes naming a child resource alone (DELETE /domain/:id …): the owner of its source decides.
+    /// <paramref name="sourceOfResource"/> selects the traffic source id of the resource (empty when it does not exist).
+    /// </summary>
+    public static async Task RequireOwnerAsync(this Db db, IQueryable<string> sourceOfResource, string callerId, string field, string what, CancellationToken ct)
     {
-        if (ownerId is null) NotFound(field, $"No {what} has this id.");
-        if (ownerId != callerId) Forbidden($"This {what} belongs to another user.");
+        var owner = await (from sourceId in sourceOfResource
+                           join s in db.TrafficSources on sourceId equals s.Id
+                           select s.UserId).FirstOrDefaultAsync(ct);
+        if (owner is null) NotFound(field, $"No {what} has this id.");
+        if (owner != callerId) Forbidden($"This {what} belongs to another user.");
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]

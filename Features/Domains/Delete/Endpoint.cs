@@ -20,11 +20,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request>
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var domainId = Ids.Normalize(r.DomainId);
-        var owner = await (from d in db.Domains
-                           join s in db.TrafficSources on d.TrafficSourceId equals s.Id
-                           where d.Id == domainId
-                           select s.UserId).FirstOrDefaultAsync(ct);
-        Access.RequireOwner(owner, User.UserId(), "domainId", "domain");
+        await db.RequireOwnerAsync(db.Domains.Where(d => d.Id == domainId).Select(d => d.TrafficSourceId), User.UserId(), "domainId", "domain", ct);
 
         await using var tx = await db.BeginTransactionAsync(ct);
         await db.DeleteTrafficAsync(t => t.DomainId == domainId, ct);

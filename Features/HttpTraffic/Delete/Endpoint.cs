@@ -20,11 +20,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request>
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var trafficId = Ids.Normalize(r.HttpTrafficId);
-        var owner = await (from t in db.HttpTraffic
-                           join s in db.TrafficSources on t.TrafficSourceId equals s.Id
-                           where t.Id == trafficId
-                           select s.UserId).FirstOrDefaultAsync(ct);
-        Access.RequireOwner(owner, User.UserId(), "httpTrafficId", "traffic record");
+        await db.RequireOwnerAsync(db.HttpTraffic.Where(t => t.Id == trafficId).Select(t => t.TrafficSourceId), User.UserId(), "httpTrafficId", "traffic record", ct);
 
         await using var tx = await db.BeginTransactionAsync(ct);
         await db.DeleteTrafficAsync(t => t.Id == trafficId, ct);

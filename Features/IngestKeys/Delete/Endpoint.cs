@@ -20,11 +20,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request>
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var keyId = Ids.Normalize(r.IngestKeyId);
-        var owner = await (from k in db.IngestKeys
-                           join s in db.TrafficSources on k.TrafficSourceId equals s.Id
-                           where k.Id == keyId
-                           select s.UserId).FirstOrDefaultAsync(ct);
-        Access.RequireOwner(owner, User.UserId(), "ingestKeyId", "ingest key");
+        await db.RequireOwnerAsync(db.IngestKeys.Where(k => k.Id == keyId).Select(k => k.TrafficSourceId), User.UserId(), "ingestKeyId", "ingest key", ct);
         await db.IngestKeys.Where(k => k.Id == keyId).DeleteAsync(ct);
         await Send.NoContentAsync(ct);
     }

@@ -20,11 +20,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request>
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var pathnameId = Ids.Normalize(r.PathnameId);
-        var owner = await (from p in db.Pathnames
-                           join s in db.TrafficSources on p.TrafficSourceId equals s.Id
-                           where p.Id == pathnameId
-                           select s.UserId).FirstOrDefaultAsync(ct);
-        Access.RequireOwner(owner, User.UserId(), "pathnameId", "pathname");
+        await db.RequireOwnerAsync(db.Pathnames.Where(p => p.Id == pathnameId).Select(p => p.TrafficSourceId), User.UserId(), "pathnameId", "pathname", ct);
 
         await using var tx = await db.BeginTransactionAsync(ct);
         await db.DeleteTrafficAsync(t => t.PathnameId == pathnameId, ct);
