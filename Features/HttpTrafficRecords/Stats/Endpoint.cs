@@ -41,19 +41,23 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Respons
             series = new Series(first, step, (int)((end - first + step - 1) / step));
         }
 
-        var domains = await db.Domains.Where(d => d.TrafficSourceId == sourceId).ToDictionaryAsync(d => d.Id, d => d.Value, ct);
-        var templates = await db.Pathnames.Where(p => p.TrafficSourceId == sourceId).ToDictionaryAsync(p => p.Id, p => p.Template, ct);
-        var endpoints = new Dictionary<(string Domain, string Method, string Template), Tally>();
-
-        var rows = r.Apply(db, sourceId)
+        var endpointOf = await (from p in db.Pathnames
+                                join d in db.Domains on p.DomainId equals d.Id
+                                where p.TrafficSourceId == sourceId
+                                select new { p.Id, Domain = d.Value, p.Template }).ToDictionaryAsync(p => p.Id, ct);
+        var window = r.Apply(db, sourceId)
             .Where(t => t.CreatedAt >= start && t.CreatedAt < end)
-            .Select(t => new { t.DomainId, t.PathnameId, t.Method, t.Status, t.ElapsedTime, t.CreatedAt });
-        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+            .Select(t => new { t.PathnameId, t.Method, t.Status, t.ElapsedTime, t.CreatedAt });
+        var tallies = new WindowTallies(series);
+        await WindowReader.ReadAsync(await db.OpenDbConnectionAsync(ct), window.ToSqlQuery(), tallies, ct);
+
+        // Pathnames that share a template (/users/1, /users/2) are one endpoint.
+        var endpoints = new Dictionary<(string Domain, string Method, string Template), Tally>();
+        foreach (var (pathnameId, method, tally) in tallies.ByPathname())
         {
-            var key = (domains[row.DomainId], row.Method, templates[row.PathnameId]);
-            if (!endpoints.TryGetValue(key, out var tally)) endpoints[key] = tally = new Tally();
-            tally.Add(row.Status, row.ElapsedTime);
-            series?.Add(row.CreatedAt, row.Status, row.ElapsedTime);
+            var e = endpointOf[pathnameId];
+            if (endpoints.TryGetValue((e.Domain, method, e.Template), out var merged)) merged.Add(tally);
+            else endpoints[(e.Domain, method, e.Template)] = tally;
         }
 
         var stats = endpoints
@@ -65,47 +69,4 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Respons
     }
 
     static long Modulo(long value, long step) => ((value % step) + step) % step;
-
-    sealed class Tally
-    {
-        readonly List<double> elapsed = [];
-        int errors, fatals;
-
-        public int Count => elapsed.Count;
-
-        public void Add(int status, double elapsedTime)
-        {
-            elapsed.Add(elapsedTime);
-            if (status >= 500) fatals++;
-            else if (status >= 400) errors++;
-        }
-
-        List<double> Sorted()
-        {
-            elapsed.Sort();
-            return elapsed;
-        }
-
-        public EndpointStats ToEndpoint(string domain, string method, string template)
-        {
-            var sorted = Sorted();
-            return new EndpointStats(domain, method, template, Count, errors, fatals,
-                Math.Round((double)(errors + fatals) / Count, 4, MidpointRounding.AwayFromZero),
-                Percentiles.Continuous(sorted, 0.50), Percentiles.Continuous(sorted, 0.95), Percentiles.Continuous(sorted, 0.99),
-                Percentiles.Round(sorted[^1]));
-        }
-
-        public Bucket ToBucket(string start) =>
-            new(start, Count, errors, fatals, Count == 0 ? null : Percentiles.Continuous(Sorted(), 0.95));
-    }
-
-    sealed class Series(long first, long step, int buckets)
-    {
-        readonly Tally[] tallies = Enumerable.Range(0, buckets).Select(_ => new Tally()).ToArray();
-
-        public void Add(long createdAt, int status, double elapsedTime) => tallies[(int)((createdAt - first) / step)].Add(status, elapsedTime);
-
-        public List<Bucket> ToBuckets(Timestamps time) =>
-            tallies.Select((t, i) => t.ToBucket(time.Format(first + i * step))).ToList();
-    }
 }
