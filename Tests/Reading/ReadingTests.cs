@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Arkyn.Tests.Infrastructure;
 
 namespace Arkyn.Tests.Reading;
@@ -250,8 +251,29 @@ public abstract class ReadingTests(ArkynApp app) : ApiTest(app)
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         Assert.Null(reply.Json["series"]);
-        var endpoints = reply.Json["endpoints"]!.AsArray();
-        var groups = window.GroupBy(r => (r.Domain, r.Method, r.Template)).ToList();
+        AssertEndpointStats(window, reply.Json["endpoints"]!.AsArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task Stats_count_exactly_the_records_each_filter_selects(string query, string _)
+    {
+        var world = await SeedAsync();
+        var selected = world.Records.Where(r => Matches(r, query)).ToList();
+        // The seeded day is older than the default window (the last 24 h): name it unless the filter does.
+        var window = query.Contains("Date=") ? "" : $"startDate={Iso(Base)}&endDate={Iso(Base.AddHours(2))}&";
+
+        var reply = await SendAsync(HttpMethod.Get,
+            $"/http-traffic-stats/{world.SourceId}?{window}{query.Replace("{", "%7B").Replace("}", "%7D")}", token: world.Owner.Token);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        AssertEndpointStats(selected, reply.Json["endpoints"]!.AsArray());
+    }
+
+    static void AssertEndpointStats(List<Seeded> records, JsonArray endpoints)
+    {
+        var groups = records.GroupBy(r => (r.Domain, r.Method, r.Template)).ToList();
+        Assert.NotEmpty(groups);
         Assert.Equal(groups.Count, endpoints.Count);
         foreach (var group in groups)
         {

@@ -34,8 +34,20 @@ public static class WindowReader
             command.Parameters.Add(parameter);
         }
         await using var reader = await command.ExecuteReaderAsync(ct);
+        var chars = new char[256];
         while (await reader.ReadAsync(ct))
-            tallies.Add(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetDouble(3), reader.GetInt64(4));
+        {
+            var pathnameId = Chars(reader, 0, chars, 0);
+            var method = Chars(reader, 1, chars, 128);
+            tallies.Add(chars.AsSpan(0, pathnameId), chars.AsSpan(128, method), reader.GetInt32(2), reader.GetDouble(3), reader.GetInt64(4));
+        }
+    }
+
+    static int Chars(DbDataReader reader, int ordinal, char[] chars, int offset)
+    {
+        var length = (int)reader.GetChars(ordinal, 0, chars, offset, 128);
+        if (length == 128) throw new InvalidOperationException("A stats key column is 128 characters or longer.");
+        return length;
     }
 
     static void StepSqlite(SqliteConnection connection, QuerySql query, WindowTallies tallies, CancellationToken ct)
