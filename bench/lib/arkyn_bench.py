@@ -822,12 +822,55 @@ def machine_info():
     return info
 
 
+def median_of_runs(runs):
+    """One result per engine from several runs of it: the median of every figure in the table; errors and failed
+    records are summed over the runs, so a single error in any run shows. Each run stays whole under "runs"."""
+    if len(runs) == 1:
+        return runs[0]
+    merged = json.loads(json.dumps(runs[0]))
+
+    def med(path, total=False):
+        values = []
+        for r in runs:
+            v = r
+            for key in path:
+                v = v.get(key) if isinstance(v, dict) else None
+            if isinstance(v, (int, float)):
+                values.append(v)
+        target = merged
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        if values:
+            target[path[-1]] = sum(values) if total else statistics.median(values)
+
+    for key in ("a_http_traffic", "b_record", "d_healthz"):
+        for field in ("rps", "p50_ms", "p99_ms"):
+            med((key, field))
+        for field in ("non2xx", "socket_errors"):
+            med((key, field), total=True)
+    for field in ("records_per_s", "batch_p50_ms"):
+        med(("c_batch", field))
+    med(("c_batch", "failed_records"), total=True)
+    for key in ("e_list", "e_cursor", "e_stats"):
+        if all(r.get(key, {}).get("status") == "ok" for r in runs):
+            for field in ("median_ms", "p95_ms"):
+                med((key, field))
+        else:
+            merged[key] = next(r[key] for r in runs if r.get(key, {}).get("status") != "ok")
+    med(("f_memory", "VmHWM"))
+    merged["runs"] = runs
+    merged["run_count"] = len(runs)
+    return merged
+
+
 def cmd_report(a):
-    engines = {}
+    by_engine = {}
     for path in a.files:
         with open(path) as f:
             r = json.load(f)
-        engines[r["engine"]] = r
+        by_engine.setdefault(r["engine"], []).append(r)
+    engines = {name: median_of_runs(runs) for name, runs in by_engine.items()}
+    run_count = max(len(runs) for runs in by_engine.values())
     names = [n for n in ("sqlite", "postgres") if n in engines] + [n for n in engines if n not in ("sqlite", "postgres")]
     titles = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
@@ -866,6 +909,8 @@ def cmd_report(a):
         ratios[n] = {"a_over_d": round(engines[n]["a_http_traffic"]["rps"] / d, 3) if d else None,
                      "b_over_d": round(engines[n]["b_record"]["rps"] / d, 3) if d else None}
     lines.append("")
+    if run_count > 1:
+        lines.append(f"Medians of {run_count} runs (errors and failed records: the sum over the runs).")
     for n in names:
         lines.append(f"{titles.get(n, n)}: a/d = {ratios[n]['a_over_d']:.1%}   b/d = {ratios[n]['b_over_d']:.1%}")
     for n in names:
@@ -885,7 +930,7 @@ def cmd_report(a):
         "config": {"duration_s": DURATION, "connections": CONNECTIONS, "wrk_threads": THREADS, "rows": ROWS, "batch_size": BATCH_SIZE,
                    "batch_concurrency": BATCH_CONCURRENCY, "seed_workers": SEED_WORKERS, "read_reps": READ_REPS, "cursor_pages": CURSOR_PAGES,
                    "postgres_options": os.environ.get("BENCH_PG_SETTINGS", ""), "postgres_version": os.environ.get("BENCH_PG_VERSION", ""), "commit": os.environ.get("BENCH_COMMIT", ""),
-                   "run_seconds": env_int("BENCH_ELAPSED", 0) or None},
+                   "run_seconds": env_int("BENCH_ELAPSED", 0) or None, "runs": run_count},
         "table": {row: table[row] for row, _ in rows},
         "table_text": text,
         "ratios": ratios,
