@@ -45,11 +45,13 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Respons
                                 join d in db.Domains on p.DomainId equals d.Id
                                 where p.TrafficSourceId == sourceId
                                 select new { p.Id, Domain = d.Value, p.Template }).ToDictionaryAsync(p => p.Id, ct);
-        var window = r.Apply(db, sourceId)
-            .Where(t => t.CreatedAt >= start && t.CreatedAt < end)
-            .Select(t => new { t.PathnameId, t.Method, t.Status, t.ElapsedTime, t.CreatedAt });
+        var window = r.Apply(db, sourceId).Where(t => t.CreatedAt >= start && t.CreatedAt < end);
+        // createdAt only places a row in a bucket: without a series, one column less for each of a million rows.
+        var query = series is null
+            ? window.Select(t => new { t.PathnameId, t.Method, t.Status, t.ElapsedTime }).ToSqlQuery()
+            : window.Select(t => new { t.PathnameId, t.Method, t.Status, t.ElapsedTime, t.CreatedAt }).ToSqlQuery();
         var tallies = new WindowTallies(series);
-        await WindowReader.ReadAsync(await db.OpenDbConnectionAsync(ct), window.ToSqlQuery(), tallies, ct);
+        await WindowReader.ReadAsync(await db.OpenDbConnectionAsync(ct), query, tallies, ct);
 
         // Pathnames that share a template (/users/1, /users/2) are one endpoint.
         var endpoints = new Dictionary<(string Domain, string Method, string Template), Tally>();
