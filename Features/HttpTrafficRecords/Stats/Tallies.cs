@@ -47,6 +47,8 @@ public sealed class Tally
 /// </summary>
 public sealed class WindowTallies(Series? series)
 {
+    public Series? Series => series;
+
     readonly Dictionary<string, int> pathnames = [];
     readonly Dictionary<string, int> methods = [];
     readonly Dictionary<(int Pathname, int Method), Tally> tallies = [];
@@ -82,6 +84,14 @@ public sealed class Series(long first, long step, int buckets)
     readonly Tally[] tallies = Enumerable.Range(0, buckets).Select(_ => new Tally()).ToArray();
 
     public void Add(long createdAt, int status, double elapsedTime) => tallies[(int)((createdAt - first) / step)].Add(status, elapsedTime);
+
+    public void Add(Series other)
+    {
+        for (var i = 0; i < tallies.Length; i++) tallies[i].Add(other.tallies[i]);
+    }
+
+    /// <summary>The same buckets, empty: for one slice of the window.</summary>
+    public Series Empty() => new(first, step, buckets);
 
     public List<Bucket> ToBuckets(Infrastructure.Timestamps time) =>
         tallies.Select((t, i) => t.ToBucket(time.Format(first + i * step))).ToList();
