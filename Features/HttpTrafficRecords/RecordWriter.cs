@@ -48,9 +48,12 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         return new PreparedRecord(traffic, request, response, host, protocol, r.PathnameUrl!, r.Id is not null);
     }
 
+    /// <summary>
+    /// Stores one record. A client id already stored is not looked up first (that cost a query on every call, for the
+    /// rare retry): the insert then fails on the primary key, and only then is the stored record read.
+    /// </summary>
     public async Task<(WriteOutcome Outcome, RecordView? View)> WriteOneAsync(PreparedRecord record, CancellationToken ct)
     {
-        if (record.ClientChoseId && await StoredAsync(record, ct) is { } known) return known;
         try
         {
             await commits.RunAsync((writer, token) => StoreAsync(writer, [record], token));
@@ -58,7 +61,7 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         }
         catch (Exception e) when (record.ClientChoseId && DbErrors.IsUniqueViolation(e))
         {
-            // A concurrent retry of the same record committed first.
+            // A retry of a stored record, or a concurrent retry of the same record that committed first.
             return await StoredAsync(record, ct) ?? (WriteOutcome.IdTaken, null);
         }
     }

@@ -36,6 +36,13 @@ public static class IngestKey
 
     public static string? IngestKeyId(this ClaimsPrincipal user) => user.FindFirstValue(KeyIdClaim);
 
+    /// <summary>
+    /// True when the caller authenticated with an ingest key of this very traffic source. Its ownership is then already
+    /// proven for this request: the key was looked up joined to its source (the user id claim is that source's owner),
+    /// and <see cref="IngestKeyAccess"/> lets a key through only on routes of its own source.
+    /// </summary>
+    public static bool IsIngestKeyOf(this ClaimsPrincipal user, string sourceId) => user.FindFirstValue(SourceIdClaim) == sourceId;
+
     static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 

@@ -29,10 +29,16 @@ public static class HotQueries
         [Column("user_id")] public string UserId { get; set; } = "";
     }
 
-    public static async Task<KeyOwner?> IngestKeyByHashAsync(this Db db, string hash, CancellationToken ct) =>
-        (await db.QueryToListAsync<KeyOwner>(
-            "SELECT k.id, k.traffic_source_id, s.user_id FROM ingest_keys k JOIN traffic_sources s ON s.id = k.traffic_source_id WHERE k.key_hash = @hash",
-            ct, Text("hash", hash))).FirstOrDefault();
+    /// <summary>Every call made with an ingest key runs this (a revoked key must fail on its next call): plain ADO.NET.</summary>
+    public static async Task<KeyOwner?> IngestKeyByHashAsync(this Db db, string hash, CancellationToken ct)
+    {
+        await using var command = await db.CommandAsync(
+            "SELECT k.id, k.traffic_source_id, s.user_id FROM ingest_keys k JOIN traffic_sources s ON s.id = k.traffic_source_id WHERE k.key_hash = @hash", ct);
+        command.Parameter("@hash", DbType.String, hash);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new KeyOwner { Id = reader.GetString(0), TrafficSourceId = reader.GetString(1), UserId = reader.GetString(2) };
+    }
 
     public static DataParameter Text(string name, string? value) => new(name, value, DataType.Text);
 
@@ -51,7 +57,8 @@ public static class HotQueries
     public static DbParameter Parameter(this DbCommand command, string name, DbType type, object? value = null)
     {
         var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
+        // With its prefix: Microsoft.Data.Sqlite otherwise tries each of @, $ and : in turn for every statement.
+        parameter.ParameterName = name.StartsWith('@') ? name : "@" + name;
         parameter.DbType = type;
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
@@ -70,7 +77,7 @@ public static class HotQueries
             var sql = new StringBuilder("SELECT id, traffic_source_id FROM http_traffic WHERE id IN (");
             for (var i = 0; i < count; i++) sql.Append(i == 0 ? "@p0" : $", @p{i}");
             await using var command = await db.CommandAsync(sql.Append(')').ToString(), ct);
-            for (var i = 0; i < count; i++) command.Parameter($"p{i}", DbType.String, ids[at + i]);
+            for (var i = 0; i < count; i++) command.Parameter($"@p{i}", DbType.String, ids[at + i]);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) found[reader.GetString(0)] = reader.GetString(1);
         }
@@ -88,6 +95,7 @@ public sealed class RowInsert<T> where T : class
 
     readonly ColumnDescriptor[] columns;
     readonly DbType[] types;
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> parameterNames = new();
 
     public string Table { get; }
     public string ColumnList { get; }
@@ -111,7 +119,8 @@ public sealed class RowInsert<T> where T : class
     /// <summary>Adds this row's parameters to <paramref name="command"/>.</summary>
     public void Bind(DbCommand command, string prefix, T row)
     {
-        for (var i = 0; i < columns.Length; i++) command.Parameter(prefix + columns[i].ColumnName, types[i], columns[i].MemberAccessor.GetValue(row));
+        var names = parameterNames.GetOrAdd(prefix, p => columns.Select(c => "@" + p + c.ColumnName).ToArray());
+        for (var i = 0; i < columns.Length; i++) command.Parameter(names[i], types[i], columns[i].MemberAccessor.GetValue(row));
     }
 
     /// <summary>Sets the values of parameters added by <see cref="Bind"/> (at <paramref name="offset"/>) to another row's: one prepared statement, many rows.</summary>
