@@ -156,23 +156,21 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         var requests = RowInsert<RequestRow>.Of(db);
         var responses = RowInsert<ResponseRow>.Of(db);
         var traffics = RowInsert<HttpTrafficRow>.Of(db);
-        int changed;
-        await using (var command = await db.CommandAsync(
+        var (command, fresh) = await db.CachedCommandAsync(
             requests.InsertSql("q_") + ";\n" + responses.InsertSql("r_") + ";\n" +
             $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Values("t_")} " +
-            "WHERE EXISTS (SELECT 1 FROM domains WHERE id = @t_domain_id) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @t_pathname_id)", ct))
-        {
-            requests.Bind(command, "q_", r.Request);
-            responses.Bind(command, "r_", r.Response);
-            traffics.Bind(command, "t_", traffic);
-            changed = await command.ExecuteNonQueryAsync(ct);
-        }
-        if (changed == 3) return;
+            "WHERE EXISTS (SELECT 1 FROM domains WHERE id = @t_domain_id) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @t_pathname_id)", ct);
+        requests.BindOrRebind(command, fresh, "q_", 0, r.Request);
+        responses.BindOrRebind(command, fresh, "r_", requests.ParameterCount, r.Response);
+        traffics.BindOrRebind(command, fresh, "t_", requests.ParameterCount + responses.ParameterCount, traffic);
+        if (fresh) command.Prepare();
+        if (await command.ExecuteNonQueryAsync(ct) == 3) return;
 
         knownIds.Forget(sourceId, r.Domain, r.Protocol, domainId, r.Pathname);
         (traffic.DomainId, traffic.PathnameId) = await FindOrCreateAsync(db, r, ct);
-        await using var retry = await db.CommandAsync(traffics.InsertSql(""), ct);
-        traffics.Bind(retry, "", traffic);
+        var (retry, freshRetry) = await db.CachedCommandAsync(traffics.InsertSql(""), ct);
+        traffics.BindOrRebind(retry, freshRetry, "", 0, traffic);
+        if (freshRetry) retry.Prepare();
         await retry.ExecuteNonQueryAsync(ct);
     }
 

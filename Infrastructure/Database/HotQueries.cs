@@ -54,6 +54,45 @@ public static class HotQueries
         return command;
     }
 
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Db, Dictionary<string, DbCommand>> Commands = new();
+
+    /// <summary>
+    /// For fixed SQL run again and again on one long-lived connection (the group-commit writer's): the command is kept
+    /// with that connection, so its statement is prepared once (no SQL compiled per write on SQLite, no parse and plan
+    /// per write on PostgreSQL). When <c>Fresh</c>, add the parameters then call <see cref="DbCommand.Prepare"/>;
+    /// otherwise only set their values. The caller must not dispose it: <see cref="ForgetCommands"/> does.
+    /// Only for one user at a time, like the connection itself.
+    /// </summary>
+    public static async Task<(DbCommand Command, bool Fresh)> CachedCommandAsync(this Db db, string sql, CancellationToken ct)
+    {
+        var connection = await db.OpenDbConnectionAsync(ct);
+        var commands = Commands.GetOrCreateValue(db);
+        var fresh = !commands.TryGetValue(sql, out var command);
+        if (fresh)
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            commands[sql] = command;
+        }
+        command!.Transaction = db.Transaction;
+        return (command, fresh);
+    }
+
+    /// <summary>Disposes the commands kept for <paramref name="db"/>; before the connection is closed for good.</summary>
+    public static void ForgetCommands(Db db)
+    {
+        if (!Commands.TryGetValue(db, out var commands)) return;
+        Commands.Remove(db);
+        foreach (var command in commands.Values) command.Dispose();
+    }
+
+    /// <summary>Adds parameter <paramref name="index"/> to a fresh cached command, or sets its value on a reused one.</summary>
+    public static void Set(this DbCommand command, bool fresh, int index, string name, DbType type, object? value)
+    {
+        if (fresh) command.Parameter(name, type, value);
+        else command.Parameters[index].Value = value ?? DBNull.Value;
+    }
+
     public static DbParameter Parameter(this DbCommand command, string name, DbType type, object? value = null)
     {
         var parameter = command.CreateParameter();
@@ -131,16 +170,26 @@ public sealed class RowInsert<T> where T : class
 
     public int ParameterCount => columns.Length;
 
-    /// <summary>Each row with one statement, prepared once and executed per row: for SQLite, where a statement costs no round trip.</summary>
+    /// <summary>Binds a cached command (<see cref="HotQueries.CachedCommandAsync"/>): adds the parameters when fresh, else sets their values.</summary>
+    public void BindOrRebind(DbCommand command, bool fresh, string prefix, int offset, T row)
+    {
+        if (fresh) Bind(command, prefix, row);
+        else Rebind(command, offset, row);
+    }
+
+    /// <summary>
+    /// Each row with one statement, prepared once and executed per row: for SQLite, where a statement costs no round
+    /// trip. On the writer's connection the statement stays prepared from batch to batch.
+    /// </summary>
     public async Task InsertEachAsync(Db db, IReadOnlyList<T> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
-        await using var command = await db.CommandAsync(InsertSql(""), ct);
-        Bind(command, "", rows[0]);
+        var (command, fresh) = await db.CachedCommandAsync(InsertSql(""), ct);
         for (var i = 0; i < rows.Count; i++)
         {
-            if (i > 0) Rebind(command, 0, rows[i]);
-            await command.ExecuteNonQueryAsync(ct);
+            BindOrRebind(command, fresh && i == 0, "", 0, rows[i]);
+            if (fresh && i == 0) command.Prepare();
+            command.ExecuteNonQuery();
         }
     }
 

@@ -71,21 +71,22 @@ public sealed class Endpoint(Db db, GroupCommit commits, Timestamps time) : Endp
     /// </summary>
     static async Task<int> InsertWhenAllReferencesHoldAsync(Db db, HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct)
     {
-        await using var command = await db.CommandAsync(InsertSql, ct);
-        command.Parameter("@id", DbType.String, t.Id);
-        command.Parameter("@source", DbType.String, t.TrafficSourceId);
-        command.Parameter("@domain", DbType.String, t.DomainId);
-        command.Parameter("@pathname", DbType.String, t.PathnameId);
-        command.Parameter("@request", DbType.String, t.RequestId);
-        command.Parameter("@response", DbType.String, t.ResponseId);
-        command.Parameter("@status", DbType.Int32, t.Status);
-        command.Parameter("@method", DbType.String, t.Method);
-        command.Parameter("@level", DbType.String, t.Level);
-        command.Parameter("@elapsed", DbType.Double, t.ElapsedTime);
-        command.Parameter("@user", DbType.String, t.TrafficUserId);
-        command.Parameter("@at", DbType.Int64, t.CreatedAt);
-        command.Parameter("@caller", DbType.String, callerId);
-        command.Parameter("@key", DbType.String, keyId);
+        var (command, fresh) = await db.CachedCommandAsync(InsertSql, ct);
+        command.Set(fresh, 0, "@id", DbType.String, t.Id);
+        command.Set(fresh, 1, "@source", DbType.String, t.TrafficSourceId);
+        command.Set(fresh, 2, "@domain", DbType.String, t.DomainId);
+        command.Set(fresh, 3, "@pathname", DbType.String, t.PathnameId);
+        command.Set(fresh, 4, "@request", DbType.String, t.RequestId);
+        command.Set(fresh, 5, "@response", DbType.String, t.ResponseId);
+        command.Set(fresh, 6, "@status", DbType.Int32, t.Status);
+        command.Set(fresh, 7, "@method", DbType.String, t.Method);
+        command.Set(fresh, 8, "@level", DbType.String, t.Level);
+        command.Set(fresh, 9, "@elapsed", DbType.Double, t.ElapsedTime);
+        command.Set(fresh, 10, "@user", DbType.String, t.TrafficUserId);
+        command.Set(fresh, 11, "@at", DbType.Int64, t.CreatedAt);
+        command.Set(fresh, 12, "@caller", DbType.String, callerId);
+        command.Set(fresh, 13, "@key", DbType.String, keyId);
+        if (fresh) command.Prepare();
         return await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -40,8 +40,9 @@ public sealed class Endpoint(GroupCommit commits, Payloads payloads, Timestamps 
     static async Task InsertAsync(Db db, ResponseRow row, CancellationToken ct)
     {
         var insert = RowInsert<ResponseRow>.Of(db);
-        await using var command = await db.CommandAsync(insert.InsertSql(""), ct);
-        insert.Bind(command, "", row);
+        var (command, fresh) = await db.CachedCommandAsync(insert.InsertSql(""), ct);
+        insert.BindOrRebind(command, fresh, "", 0, row);
+        if (fresh) command.Prepare();
         await command.ExecuteNonQueryAsync(ct);
     }
 }
