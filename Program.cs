@@ -40,7 +40,8 @@ try
             o.ShortSchemaNames = false;
         });
     builder.Services.AddSingleton<GroupCommit>().AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
-    builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>();
+    builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
+        .AddSingleton<KnownTrafficIds>();
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
     var app = builder.Build();
@@ -50,9 +51,11 @@ try
     app.UseProblemResponses()
         .UseBodyLimits(api, ingest)
         .UseAuthentication()
-        .UseIngestKeyAccess()
-        .UseRateLimiter()
-        .UseAuthorization()
+        .UseIngestKeyAccess();
+    // The limiter only limits ingest keys, and only when Ingest:RateLimit:PermitsPerSecond is set: when it is off, every
+    // request would still take a partition lookup (and its lock) for nothing.
+    if (ingest.RatePermitsPerSecond > 0) app.UseRateLimiter();
+    app.UseAuthorization()
         .UseFastEndpoints(c =>
         {
             c.Serializer.Options.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;

@@ -18,7 +18,7 @@ public sealed record PreparedRecord(HttpTrafficRow Traffic, RequestRow Request, 
 /// Stores records: each all or nothing (domain and pathname found or created, request, response, traffic in one
 /// transaction), idempotent by the client's id, and many of them per transaction for batches.
 /// </summary>
-public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, Timestamps time)
+public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, Timestamps time, KnownTrafficIds knownIds)
 {
     public PreparedRecord Prepare(string sourceId, string userId, string? keyId, RecordInput r)
     {
@@ -48,9 +48,12 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         return new PreparedRecord(traffic, request, response, host, protocol, r.PathnameUrl!, r.Id is not null);
     }
 
+    /// <summary>
+    /// Stores one record. A client id already stored is not looked up first (that cost a query on every call, for the
+    /// rare retry): the insert then fails on the primary key, and only then is the stored record read.
+    /// </summary>
     public async Task<(WriteOutcome Outcome, RecordView? View)> WriteOneAsync(PreparedRecord record, CancellationToken ct)
     {
-        if (record.ClientChoseId && await StoredAsync(record, ct) is { } known) return known;
         try
         {
             await commits.RunAsync((writer, token) => StoreAsync(writer, [record], token));
@@ -58,7 +61,7 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         }
         catch (Exception e) when (record.ClientChoseId && DbErrors.IsUniqueViolation(e))
         {
-            // A concurrent retry of the same record committed first.
+            // A retry of a stored record, or a concurrent retry of the same record that committed first.
             return await StoredAsync(record, ct) ?? (WriteOutcome.IdTaken, null);
         }
     }
@@ -100,6 +103,11 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
     async Task StoreAsync(Db db, IReadOnlyList<PreparedRecord> records, CancellationToken ct)
     {
         if (records.Count == 0) return;
+        if (records.Count == 1)
+        {
+            await StoreOneAsync(db, records[0], ct);
+            return;
+        }
         var now = time.Now();
         var sourceId = records[0].Traffic.TrafficSourceId;
         var domains = new Dictionary<(string, string), string>();
@@ -109,25 +117,76 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
             if (!domains.TryGetValue((r.Domain, r.Protocol), out var domainId))
                 domains[(r.Domain, r.Protocol)] = domainId = (await db.DomainAsync(sourceId, r.Domain, r.Protocol, now, ct)).Row.Id;
             if (!pathnames.TryGetValue((domainId, r.Pathname), out var pathnameId))
+            {
                 pathnames[(domainId, r.Pathname)] = pathnameId = (await db.PathnameAsync(sourceId, domainId, r.Pathname, now, ct)).Row.Id;
+                knownIds.Remember(sourceId, r.Domain, r.Protocol, domainId, r.Pathname, pathnameId);
+            }
             r.Traffic.DomainId = domainId;
             r.Traffic.PathnameId = pathnameId;
         }
-        if (records.Count == 1)
+        if (db.IsSqlite())
         {
-            await db.InsertAsync(records[0].Request, token: ct);
-            await db.InsertAsync(records[0].Response, token: ct);
-            await db.InsertAsync(records[0].Traffic, token: ct);
+            // SQLite: one prepared statement per table, executed per row (no round trips; no SQL text built per row).
+            await RowInsert<RequestRow>.Of(db).InsertEachAsync(db, records.Select(r => r.Request).ToList(), ct);
+            await RowInsert<ResponseRow>.Of(db).InsertEachAsync(db, records.Select(r => r.Response).ToList(), ct);
+            await RowInsert<HttpTrafficRow>.Of(db).InsertEachAsync(db, records.Select(r => r.Traffic).ToList(), ct);
             return;
         }
+        // PostgreSQL: binary COPY, one round trip per table.
         await db.BulkCopyAsync(records.Select(r => r.Request), ct);
         await db.BulkCopyAsync(records.Select(r => r.Response), ct);
         await db.BulkCopyAsync(records.Select(r => r.Traffic), ct);
     }
 
+    /// <summary>
+    /// One record: its domain and pathname ids from <see cref="KnownTrafficIds"/> when known, then the request,
+    /// response and traffic rows in one command (one round trip on PostgreSQL). The traffic row is inserted only when
+    /// both ids still exist; when they do not (a cached id whose row was deleted or never committed), they are
+    /// forgotten, found or created again, and the traffic row inserted with them.
+    /// </summary>
+    async Task StoreOneAsync(Db db, PreparedRecord r, CancellationToken ct)
+    {
+        var traffic = r.Traffic;
+        var sourceId = traffic.TrafficSourceId;
+        var known = knownIds.TryGet(sourceId, r.Domain, r.Protocol, r.Pathname, out var domainId, out var pathnameId);
+        if (!known) (domainId, pathnameId) = await FindOrCreateAsync(db, r, ct);
+        traffic.DomainId = domainId;
+        traffic.PathnameId = pathnameId;
+
+        var requests = RowInsert<RequestRow>.Of(db);
+        var responses = RowInsert<ResponseRow>.Of(db);
+        var traffics = RowInsert<HttpTrafficRow>.Of(db);
+        var (command, fresh) = await db.CachedCommandAsync(
+            requests.InsertSql("q_") + ";\n" + responses.InsertSql("r_") + ";\n" +
+            $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Values("t_")} " +
+            "WHERE EXISTS (SELECT 1 FROM domains WHERE id = @t_domain_id) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @t_pathname_id)", ct);
+        requests.BindOrRebind(command, fresh, "q_", 0, r.Request);
+        responses.BindOrRebind(command, fresh, "r_", requests.ParameterCount, r.Response);
+        traffics.BindOrRebind(command, fresh, "t_", requests.ParameterCount + responses.ParameterCount, traffic);
+        if (fresh) command.Prepare();
+        if (await command.ExecuteNonQueryAsync(ct) == 3) return;
+
+        knownIds.Forget(sourceId, r.Domain, r.Protocol, domainId, r.Pathname);
+        (traffic.DomainId, traffic.PathnameId) = await FindOrCreateAsync(db, r, ct);
+        var (retry, freshRetry) = await db.CachedCommandAsync(traffics.InsertSql(""), ct);
+        traffics.BindOrRebind(retry, freshRetry, "", 0, traffic);
+        if (freshRetry) retry.Prepare();
+        await retry.ExecuteNonQueryAsync(ct);
+    }
+
+    async Task<(string DomainId, string PathnameId)> FindOrCreateAsync(Db db, PreparedRecord r, CancellationToken ct)
+    {
+        var now = time.Now();
+        var sourceId = r.Traffic.TrafficSourceId;
+        var domainId = (await db.DomainAsync(sourceId, r.Domain, r.Protocol, now, ct)).Row.Id;
+        var pathnameId = (await db.PathnameAsync(sourceId, domainId, r.Pathname, now, ct)).Row.Id;
+        knownIds.Remember(sourceId, r.Domain, r.Protocol, domainId, r.Pathname, pathnameId);
+        return (domainId, pathnameId);
+    }
+
     async Task<(WriteOutcome, RecordView?)?> StoredAsync(PreparedRecord record, CancellationToken ct)
     {
-        var sourceId = await db.HttpTraffic.Where(t => t.Id == record.Traffic.Id).Select(t => t.TrafficSourceId).FirstOrDefaultAsync(ct);
+        var sourceId = await db.ExecuteAsync<string?>("SELECT traffic_source_id FROM http_traffic WHERE id = @id", ct, HotQueries.Text("id", record.Traffic.Id));
         if (sourceId is null) return null;
         if (sourceId != record.Traffic.TrafficSourceId) return (WriteOutcome.IdTaken, null);
         return (WriteOutcome.AlreadyStored, await RecordView.LoadAsync(db, time, sourceId, record.Traffic.Id, ct));
@@ -137,8 +196,6 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
     {
         var clientIds = records.Where(r => r.ClientChoseId).Select(r => r.Traffic.Id).Distinct().ToList();
         if (clientIds.Count == 0) return [];
-        return await db.HttpTraffic.Where(t => clientIds.Contains(t.Id))
-            .Select(t => new { t.Id, t.TrafficSourceId })
-            .ToDictionaryAsync(t => t.Id, t => t.TrafficSourceId, ct);
+        return await db.TrafficSourcesOfAsync(clientIds, ct);
     }
 }

@@ -18,6 +18,7 @@ public static class AuthSetup
         services.AddSingleton<TokenKeys>();
         services.AddSingleton<Tokens>();
         services.AddSingleton<IngestKeyUsage>();
+        services.AddSingleton<IngestKeyLookup>();
         // One default scheme that hands "Bearer ak_…" to the ingest key handler and every other bearer to JWT.
         services.AddAuthentication(DefaultScheme)
             .AddPolicyScheme(DefaultScheme, DefaultScheme, o => o.ForwardDefaultSelector = http =>

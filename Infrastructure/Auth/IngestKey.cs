@@ -6,6 +6,7 @@ using System.Text.Encodings.Web;
 using Arkyn.Infrastructure.Database;
 using Arkyn.Infrastructure.Errors;
 using LinqToDB;
+using LinqToDB.Data;
 using LinqToDB.Async;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,13 @@ public static class IngestKey
 
     public static string? IngestKeyId(this ClaimsPrincipal user) => user.FindFirstValue(KeyIdClaim);
 
+    /// <summary>
+    /// True when the caller authenticated with an ingest key of this very traffic source. Its ownership is then already
+    /// proven for this request: the key was looked up joined to its source (the user id claim is that source's owner),
+    /// and <see cref="IngestKeyAccess"/> lets a key through only on routes of its own source.
+    /// </summary>
+    public static bool IsIngestKeyOf(this ClaimsPrincipal user, string sourceId) => user.FindFirstValue(SourceIdClaim) == sourceId;
+
     static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
@@ -47,14 +55,14 @@ public sealed class IngestKeyAllowed
 
 public sealed class IngestKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    Db db, IngestKeyUsage usage) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    Db db, IngestKeyUsage usage, IngestKeyLookup lookup) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = IngestKey.BearerToken(Request);
         if (!IngestKey.IsIngestKey(key)) return AuthenticateResult.NoResult();
         var hash = IngestKey.Hash(key!);
-        var found = await db.IngestKeyByHashAsync(hash, Context.RequestAborted);
+        var found = await lookup.FindAsync(db, hash, Context.RequestAborted);
         if (found is null) return AuthenticateResult.Fail("Unknown or revoked ingest key.");
 
         await usage.TouchAsync(db, found.Id, Context.RequestAborted);
@@ -72,6 +80,82 @@ public sealed class IngestKeyHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problem.WriteAsync(Context, StatusCodes.Status403Forbidden, "An ingest key may not call this route.");
+}
+
+/// <summary>
+/// Finds an ingest key by its hash, on every call made with a key: nothing is cached, so a revoked key fails on its
+/// very next call (on any instance). On SQLite the lookup runs on a few long-lived read connections kept here, each
+/// with the statement prepared once: a pooled connection would run PRAGMA foreign_keys on every open and compile the
+/// query again (SQLite reads see every committed write at the start of each statement, so nothing is stale).
+/// On PostgreSQL it is a plain query on the request's connection.
+/// </summary>
+public sealed class IngestKeyLookup(DatabaseSettings settings, DataOptions options) : IDisposable
+{
+    const string Sql = "SELECT k.id, k.traffic_source_id, s.user_id FROM ingest_keys k JOIN traffic_sources s ON s.id = k.traffic_source_id WHERE k.key_hash = @hash";
+
+    readonly ConcurrentBag<Lease> idle = [];
+    readonly int maxIdle = Math.Max(4, Environment.ProcessorCount * 4);
+    bool disposed;
+
+    public async Task<HotQueries.KeyOwner?> FindAsync(Db db, string hash, CancellationToken ct)
+    {
+        if (settings.Provider != DatabaseProvider.Sqlite) return await db.IngestKeyByHashAsync(hash, ct);
+        if (!idle.TryTake(out var lease)) lease = new Lease(options.ConnectionOptions.ConnectionString!);
+        HotQueries.KeyOwner? found;
+        try
+        {
+            found = lease.Find(hash);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+        if (disposed || idle.Count >= maxIdle) lease.Dispose();
+        else idle.Add(lease);
+        return found;
+    }
+
+    public void Dispose()
+    {
+        disposed = true;
+        while (idle.TryTake(out var lease)) lease.Dispose();
+    }
+
+    sealed class Lease : IDisposable
+    {
+        readonly Microsoft.Data.Sqlite.SqliteConnection connection;
+        readonly Microsoft.Data.Sqlite.SqliteCommand command;
+        readonly Microsoft.Data.Sqlite.SqliteParameter hash;
+
+        public Lease(string connectionString)
+        {
+            // Its own pool-less connection: it lives as long as the lease.
+            connection = new Microsoft.Data.Sqlite.SqliteConnection(
+                new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+            connection.Open();
+            command = connection.CreateCommand();
+            command.CommandText = Sql;
+            hash = command.Parameters.Add("@hash", Microsoft.Data.Sqlite.SqliteType.Text);
+            hash.Value = "";
+            command.Prepare();
+        }
+
+        public HotQueries.KeyOwner? Find(string keyHash)
+        {
+            hash.Value = keyHash;
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new HotQueries.KeyOwner { Id = reader.GetString(0), TrafficSourceId = reader.GetString(1), UserId = reader.GetString(2) }
+                : null;
+        }
+
+        public void Dispose()
+        {
+            command.Dispose();
+            connection.Dispose();
+        }
+    }
 }
 
 /// <summary>Writes a key's lastUsedAt at most once a minute per process, not once per request.</summary>

@@ -21,8 +21,21 @@ public static class DatabaseSetup
     public static DataOptions Options(DatabaseSettings settings) => settings.Provider switch
     {
         DatabaseProvider.Sqlite => new DataOptions().UseSQLite(SqliteConnectionString(settings.ConnectionString), SQLiteProvider.Microsoft),
-        _ => new DataOptions().UsePostgreSQL(settings.ConnectionString, PostgreSQLVersion.v15),
+        _ => new DataOptions().UsePostgreSQL(PostgresConnectionString(settings.ConnectionString), PostgreSQLVersion.v15),
     };
+
+    /// <summary>
+    /// Npgsql's automatic preparation on, unless configured: the same few statements run on every ingested call (the
+    /// key lookup, the ownership check, find-or-create of domains and pathnames), and a statement prepared on a
+    /// pooled physical connection skips PostgreSQL's parse and plan from its sixth use on.
+    /// </summary>
+    static string PostgresConnectionString(string configured)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured };
+        var keys = given.Keys.Cast<string>().Select(k => k.Replace(" ", "").ToLowerInvariant());
+        if (keys.Contains("maxautoprepare")) return configured;
+        return new Npgsql.NpgsqlConnectionStringBuilder(configured) { MaxAutoPrepare = 32 }.ToString();
+    }
 
     /// <summary>
     /// Foreign keys on for every connection. A busy database is waited for (up to the 30 s command timeout,

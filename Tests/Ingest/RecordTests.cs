@@ -282,6 +282,52 @@ public abstract class RecordTests(ArkynApp app) : IngestTest(app)
     }
 
     [Fact]
+    public async Task A_deleted_domain_or_pathname_is_found_or_created_again_for_the_next_record()
+    {
+        // The writer remembers domain and pathname ids; a deleted one must never be reused.
+        var t = await TenantAsync();
+        var first = (await PostRecordAsync(t, Record(domainUrl: "https://gone.example.com", pathnameUrl: "/gone"))).Json;
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/domain/{Str(first["domainId"])}", token: t.Owner.Token)).Status);
+
+        var second = await PostRecordAsync(t, Record(domainUrl: "https://gone.example.com", pathnameUrl: "/gone"));
+
+        AssertStatus(HttpStatusCode.Created, second);
+        Assert.NotEqual(Str(first["domainId"]), Str(second.Json["domainId"]));
+        Assert.NotEqual(Str(first["pathnameId"]), Str(second.Json["pathnameId"]));
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/pathname/{Str(second.Json["pathnameId"])}", token: t.Owner.Token)).Status);
+
+        var third = await PostRecordAsync(t, Record(NewId(), domainUrl: "https://gone.example.com", pathnameUrl: "/gone"));
+
+        AssertStatus(HttpStatusCode.Created, third);
+        Assert.Equal(Str(second.Json["domainId"]), Str(third.Json["domainId"]));
+        Assert.NotEqual(Str(second.Json["pathnameId"]), Str(third.Json["pathnameId"]));
+        Assert.Equal(new Footprint(1, 1, 1, 1, 1), await FootprintAsync(t));
+        Assert.Equal(1, await ScalarAsync<int>($"SELECT COUNT(*) FROM pathnames WHERE id = '{Str(third.Json["pathnameId"])}' AND domain_id = '{Str(third.Json["domainId"])}'"));
+    }
+
+    [Fact]
+    public async Task Concurrent_records_each_get_their_own_answer_when_some_of_them_fail()
+    {
+        // Writes are committed in groups; a failing write (an id stored in another source) must not undo the others.
+        var t = await TenantAsync();
+        var other = await TenantAsync();
+        var taken = Enumerable.Range(0, 10).Select(_ => NewId()).ToList();
+        foreach (var id in taken) AssertStatus(HttpStatusCode.Created, await PostRecordAsync(other, Record(id)));
+
+        var fresh = Enumerable.Range(0, 20).Select(_ => NewId()).ToList();
+        var replies = await Task.WhenAll(taken.Concat(fresh).Select(id => PostRecordAsync(t, Record(id, pathnameUrl: "/mixed"))));
+
+        for (var i = 0; i < taken.Count; i++) AssertProblem(replies[i], HttpStatusCode.Conflict, "id");
+        for (var i = taken.Count; i < replies.Length; i++)
+        {
+            AssertStatus(HttpStatusCode.Created, replies[i]);
+            Assert.Equal(fresh[i - taken.Count], Str(replies[i].Json["id"]));
+        }
+        Assert.Equal(new Footprint(1, 1, 20, 20, 20), await FootprintAsync(t));
+        Assert.Equal(new Footprint(1, 1, 10, 10, 10), await FootprintAsync(other));
+    }
+
+    [Fact]
     public async Task A_failure_on_the_last_insert_leaves_nothing_behind()
     {
         var t = await TenantAsync();

@@ -1,3 +1,4 @@
+using System.Data;
 using Arkyn.Infrastructure;
 using Arkyn.Infrastructure.Auth;
 using Arkyn.Infrastructure.Database;
@@ -66,15 +67,28 @@ public sealed class Endpoint(Db db, GroupCommit commits, Timestamps time) : Endp
     /// One round trip: INSERT … SELECT that yields a row only when the source is the caller's, the domain and
     /// pathname are of that source, and the request and response are the caller's (the user's, or the ingest
     /// key's when a key calls). The unique indexes on request_id and response_id turn a concurrent second attach
-    /// into a unique violation. Fixed SQL rather than LINQ: this is the hottest statement of the published route.
+    /// into a unique violation. Fixed SQL on a plain ADO.NET command rather than LINQ: this is the hottest statement of the published route.
     /// </summary>
-    static Task<int> InsertWhenAllReferencesHoldAsync(Db db, HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct) =>
-        db.ExecuteAsync(InsertSql, ct,
-            HotQueries.Text("id", t.Id), HotQueries.Text("source", t.TrafficSourceId), HotQueries.Text("domain", t.DomainId),
-            HotQueries.Text("pathname", t.PathnameId), HotQueries.Text("request", t.RequestId), HotQueries.Text("response", t.ResponseId),
-            new DataParameter("status", t.Status, DataType.Int32), HotQueries.Text("method", t.Method), HotQueries.Text("level", t.Level),
-            new DataParameter("elapsed", t.ElapsedTime, DataType.Double), HotQueries.Text("user", t.TrafficUserId),
-            new DataParameter("at", t.CreatedAt, DataType.Int64), HotQueries.Text("caller", callerId), HotQueries.Text("key", keyId));
+    static async Task<int> InsertWhenAllReferencesHoldAsync(Db db, HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct)
+    {
+        var (command, fresh) = await db.CachedCommandAsync(InsertSql, ct);
+        command.Set(fresh, 0, "@id", DbType.String, t.Id);
+        command.Set(fresh, 1, "@source", DbType.String, t.TrafficSourceId);
+        command.Set(fresh, 2, "@domain", DbType.String, t.DomainId);
+        command.Set(fresh, 3, "@pathname", DbType.String, t.PathnameId);
+        command.Set(fresh, 4, "@request", DbType.String, t.RequestId);
+        command.Set(fresh, 5, "@response", DbType.String, t.ResponseId);
+        command.Set(fresh, 6, "@status", DbType.Int32, t.Status);
+        command.Set(fresh, 7, "@method", DbType.String, t.Method);
+        command.Set(fresh, 8, "@level", DbType.String, t.Level);
+        command.Set(fresh, 9, "@elapsed", DbType.Double, t.ElapsedTime);
+        command.Set(fresh, 10, "@user", DbType.String, t.TrafficUserId);
+        command.Set(fresh, 11, "@at", DbType.Int64, t.CreatedAt);
+        command.Set(fresh, 12, "@caller", DbType.String, callerId);
+        command.Set(fresh, 13, "@key", DbType.String, keyId);
+        if (fresh) command.Prepare();
+        return await command.ExecuteNonQueryAsync(ct);
+    }
 
     const string InsertSql = """
         INSERT INTO http_traffic (id, traffic_source_id, domain_id, pathname_id, request_id, response_id, status, method, level, elapsed_time, traffic_user_id, created_at)

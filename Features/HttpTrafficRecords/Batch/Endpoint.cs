@@ -31,7 +31,8 @@ public sealed class Endpoint(Db db, RecordWriter writer) : Endpoint<Request, Res
         var sourceId = Ids.Normalize(r.TrafficSourceId);
         var userId = User.UserId();
         var keyId = User.IngestKeyId();
-        await db.RequireOwnedSourceAsync(sourceId, userId, ct);
+        // An ingest key of this source already proved ownership while it was authenticated: one query fewer per call.
+        if (!User.IsIngestKeyOf(sourceId)) await db.RequireOwnedSourceAsync(sourceId, userId, ct);
 
         var errors = new List<Failure>();
         var valid = new List<(int Index, PreparedRecord Record)>();
