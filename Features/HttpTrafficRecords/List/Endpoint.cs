@@ -31,7 +31,8 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Respons
         int? total = null;
         var ordered = filtered;
         if (Cursor.Decode(r.Cursor) is var (at, id))
-            ordered = ordered.Where(t => t.CreatedAt < at || (t.CreatedAt == at && string.Compare(t.Id, id) < 0));
+            // "createdAt <= at" first: it makes the start of the page an index range, not a filter over every newer row.
+            ordered = ordered.Where(t => t.CreatedAt <= at && (t.CreatedAt < at || string.Compare(t.Id, id) < 0));
         else
             total = await filtered.CountAsync(ct);
         var pageQuery = ordered.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id);
