@@ -51,6 +51,8 @@ BATCH_CONCURRENCY = env_int("BENCH_BATCH_CONCURRENCY", 2)
 SEED_WORKERS = env_int("BENCH_SEED_WORKERS", 3)
 READ_REPS = env_int("BENCH_READ_REPS", 30)
 READ_MAX_SECONDS = env_float("BENCH_READ_MAX_SECONDS", 45)
+READ_WARMUP_CALLS = env_int("BENCH_READ_WARMUP_CALLS", 30)
+READ_WARMUP_SECONDS = env_float("BENCH_READ_WARMUP_SECONDS", 10)
 CURSOR_PAGES = env_int("BENCH_CURSOR_PAGES", 1000)
 CURSOR_MAX_SECONDS = env_float("BENCH_CURSOR_MAX_SECONDS", 60)
 PAIRS_FACTOR = env_float("BENCH_PAIRS_FACTOR", 1.5)
@@ -534,12 +536,20 @@ def pct(sorted_values, p):
 def time_calls(api, path, reps=None, max_seconds=None, check=None):
     reps = reps or READ_REPS
     max_seconds = max_seconds or READ_MAX_SECONDS
-    status, body = api.call("GET", path)  # warm-up, and tells whether the route exists
+    t0 = time.perf_counter()
+    status, body = api.call("GET", path)  # the first call tells whether the route exists
+    first_ms = round((time.perf_counter() - t0) * 1000, 2)
     if status in (404, 405):
         return {"status": "n/a", "note": f"{status} from GET {path.split('?')[0]} (route not there yet?)"}
     if status != 200:
         return {"status": "n/a", "note": f"HTTP {status}: {str(body)[:200]}"}
     note = check(body) if check else None
+    # Warm-up, untimed: the first calls of a route in a process run while .NET compiles its code (thousands of
+    # methods, seen with dotnet-counters) and are not what the route costs once a server has served it a while.
+    warm_start, warmup_calls = time.perf_counter(), 1
+    while warmup_calls < READ_WARMUP_CALLS and time.perf_counter() - warm_start < READ_WARMUP_SECONDS:
+        api.call("GET", path)
+        warmup_calls += 1
     times = []
     t_start = time.perf_counter()
     for _ in range(reps):
@@ -552,7 +562,7 @@ def time_calls(api, path, reps=None, max_seconds=None, check=None):
             break
     times.sort()
     out = {"status": "ok", "calls": len(times), "median_ms": round(pct(times, 50) * 1000, 2), "p95_ms": round(pct(times, 95) * 1000, 2),
-           "max_ms": round(times[-1] * 1000, 2)}
+           "max_ms": round(times[-1] * 1000, 2), "first_call_ms": first_ms, "warmup_calls": warmup_calls}
     if note:
         out["note"] = note
     return out
