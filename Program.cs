@@ -41,7 +41,7 @@ try
         });
     builder.Services.AddSingleton<GroupCommit>().AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
     builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
-        .AddSingleton<KnownTrafficIds>();
+        .AddSingleton<Arkyn.Features.HttpTrafficRecords.KnownTrafficIds>();
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
     var app = builder.Build();

@@ -168,10 +168,7 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
 
         knownIds.Forget(sourceId, r.Domain, r.Protocol, domainId, r.Pathname);
         (traffic.DomainId, traffic.PathnameId) = await FindOrCreateAsync(db, r, ct);
-        var (retry, freshRetry) = await db.CachedCommandAsync(traffics.InsertSql(""), ct);
-        traffics.BindOrRebind(retry, freshRetry, "", 0, traffic);
-        if (freshRetry) retry.Prepare();
-        await retry.ExecuteNonQueryAsync(ct);
+        await traffics.InsertOneAsync(db, traffic, ct);
     }
 
     async Task<(string DomainId, string PathnameId)> FindOrCreateAsync(Db db, PreparedRecord r, CancellationToken ct)

@@ -48,38 +48,3 @@ public static class FindOrCreate
     static async Task<T?> FirstAsync<T>(Db db, string sql, CancellationToken ct, params DataParameter[] parameters) where T : class =>
         (await db.QueryToListAsync<T>(sql, ct, parameters)).FirstOrDefault();
 }
-
-/// <summary>
-/// Domain and pathname ids recently found or created, so the usual ingested record needs no lookup. An entry may be
-/// stale (its row deleted since, or created in a transaction that was rolled back): whoever uses one must verify it in
-/// the same statement that relies on it (see RecordWriter: the traffic insert checks both ids exist and, when one
-/// does not, forgets them and finds or creates them again). Bounded: it empties itself when it grows past
-/// <see cref="MaxEntries"/> entries.
-/// </summary>
-public sealed class KnownTrafficIds
-{
-    public const int MaxEntries = 50_000;
-
-    readonly System.Collections.Concurrent.ConcurrentDictionary<(string Source, string Value, string Protocol), string> domains = new();
-    readonly System.Collections.Concurrent.ConcurrentDictionary<(string DomainId, string Value), string> pathnames = new();
-
-    public bool TryGet(string sourceId, string domain, string protocol, string pathname, out string domainId, out string pathnameId)
-    {
-        pathnameId = "";
-        return domains.TryGetValue((sourceId, domain, protocol), out domainId!) && pathnames.TryGetValue((domainId, pathname), out pathnameId!);
-    }
-
-    public void Remember(string sourceId, string domain, string protocol, string domainId, string pathname, string pathnameId)
-    {
-        if (domains.Count >= MaxEntries) domains.Clear();
-        if (pathnames.Count >= MaxEntries) pathnames.Clear();
-        domains[(sourceId, domain, protocol)] = domainId;
-        pathnames[(domainId, pathname)] = pathnameId;
-    }
-
-    public void Forget(string sourceId, string domain, string protocol, string domainId, string pathname)
-    {
-        domains.TryRemove((sourceId, domain, protocol), out _);
-        pathnames.TryRemove((domainId, pathname), out _);
-    }
-}

@@ -177,6 +177,15 @@ public sealed class RowInsert<T> where T : class
         else Rebind(command, offset, row);
     }
 
+    /// <summary>One row, with the statement kept prepared on <paramref name="db"/>'s connection (the writer's).</summary>
+    public async Task InsertOneAsync(Db db, T row, CancellationToken ct)
+    {
+        var (command, fresh) = await db.CachedCommandAsync(InsertSql(""), ct);
+        BindOrRebind(command, fresh, "", 0, row);
+        if (fresh) command.Prepare();
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>
     /// Each row with one statement, prepared once and executed per row: for SQLite, where a statement costs no round
     /// trip. On the writer's connection the statement stays prepared from batch to batch.

@@ -32,17 +32,8 @@ public sealed class Endpoint(GroupCommit commits, Payloads payloads, Timestamps 
             CreatedAt = time.Now(),
         };
         // Fixed SQL, not a LINQ insert: linq2db would build the SQL text again for every row, on the single writer.
-        await commits.RunAsync((writer, token) => InsertAsync(writer, row, token));
+        await commits.RunAsync((writer, token) => RowInsert<ResponseRow>.Of(writer).InsertOneAsync(writer, row, token));
         await Send.ResponseAsync(new Response(row.Id, Payloads.Parse(row.Headers)!.Value, Payloads.Parse(row.Body), row.BodyTruncated,
             time.Format(row.CreatedAt)), 201, ct);
-    }
-
-    static async Task InsertAsync(Db db, ResponseRow row, CancellationToken ct)
-    {
-        var insert = RowInsert<ResponseRow>.Of(db);
-        var (command, fresh) = await db.CachedCommandAsync(insert.InsertSql(""), ct);
-        insert.BindOrRebind(command, fresh, "", 0, row);
-        if (fresh) command.Prepare();
-        await command.ExecuteNonQueryAsync(ct);
     }
 }
