@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Arkyn.Infrastructure;
@@ -44,27 +47,61 @@ public sealed record IngestSettings(
 /// <summary>
 /// What is done to captured headers, query parameters and bodies before anything is stored. The JSON is
 /// rewritten token by token (not through a DOM), so repeated property names are kept as sent and each is redacted.
+/// This runs for every ingested record: names are checked and values copied as UTF-8 spans, into one reused
+/// buffer per thread, so a record costs its few result strings and no garbage besides.
 /// </summary>
-public sealed class Payloads(IngestSettings settings)
+public sealed class Payloads
 {
     public const string Redacted = "[REDACTED]";
+    const int MaxStackName = 256;
+    const int MaxKeptBuffer = 1 << 20;
+
+    delegate bool NameTest(ReadOnlySpan<char> name);
+
+    readonly IngestSettings settings;
+    readonly string[] redactFields;
+    readonly NameTest sensitiveHeader;
+    readonly NameTest sensitiveField;
+
+    [ThreadStatic] static ArrayBufferWriter<byte>? buffer;
+    [ThreadStatic] static Utf8JsonWriter? writer;
+
+    public Payloads(IngestSettings settings)
+    {
+        this.settings = settings;
+        redactFields = [.. settings.RedactFields];
+        sensitiveHeader = name => IsRedactedHeader(name) || IsSensitiveField(name);
+        sensitiveField = IsSensitiveField;
+    }
 
     /// <summary>The headers object as JSON text, with the values of sensitive header names replaced.</summary>
-    public string Headers(JsonElement headers) =>
-        Write(headers, (w, e) => Redact(w, e, name => settings.RedactHeaders.Contains(name) || IsSensitiveField(name), deep: false));
+    public string Headers(JsonElement headers) => Encoding.UTF8.GetString(Rewrite(headers, sensitiveHeader, deep: false));
+
+    bool IsRedactedHeader(ReadOnlySpan<char> name)
+    {
+        foreach (var header in settings.RedactHeaders)
+            if (name.Equals(header, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
     /// <summary>
     /// A configured name, or a name ending in one (access_token, client_secret, userPassword, X-Auth-Token),
-    /// compared without case, '_' or '-'.
+    /// compared without case, '_' or '-' (see <see cref="IngestSettings.FieldKey"/>).
     /// </summary>
-    bool IsSensitiveField(string name)
+    bool IsSensitiveField(ReadOnlySpan<char> name)
     {
-        var key = IngestSettings.FieldKey(name);
-        return settings.RedactFields.Contains(key) || settings.RedactFields.Any(key.EndsWith);
+        Span<char> key = name.Length <= MaxStackName ? stackalloc char[name.Length] : new char[name.Length];
+        var length = 0;
+        foreach (var c in name)
+            if (c is not ('_' or '-')) key[length++] = char.ToLowerInvariant(c);
+        key = key[..length];
+        foreach (var field in redactFields)
+            if (key.EndsWith(field, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     /// <summary>The query parameters as JSON text, sensitive names redacted at any depth.</summary>
-    public string QueryParams(JsonElement queryParams) => Write(queryParams, RedactFields);
+    public string QueryParams(JsonElement queryParams) => Encoding.UTF8.GetString(Rewrite(queryParams, sensitiveField, deep: true));
 
     /// <summary>
     /// The body as JSON text (null for a null or absent body), sensitive field names redacted at any depth.
@@ -73,18 +110,30 @@ public sealed class Payloads(IngestSettings settings)
     public (string? Json, bool Truncated) Body(JsonElement? body)
     {
         if (body is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return (null, false);
-        var utf8 = WriteUtf8(element, RedactFields);
+        var utf8 = Rewrite(element, sensitiveField, deep: true);
         if (utf8.Length <= settings.MaxBodyBytes) return (Encoding.UTF8.GetString(utf8), false);
         var cut = settings.MaxBodyBytes;
         while (cut > 0 && (utf8[cut] & 0xC0) == 0x80) cut--;
-        return (JsonSerializer.Serialize(Encoding.UTF8.GetString(utf8, 0, cut)), true);
+        return (JsonSerializer.Serialize(Encoding.UTF8.GetString(utf8[..cut])), true);
     }
 
     public static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
-    void RedactFields(Utf8JsonWriter writer, JsonElement element) => Redact(writer, element, IsSensitiveField, deep: true);
+    /// <summary>The rewritten JSON, valid until the next call on this thread.</summary>
+    static ReadOnlySpan<byte> Rewrite(JsonElement element, NameTest sensitive, bool deep)
+    {
+        // A buffer grown by one very large body is not kept for the thread's lifetime.
+        if (buffer is null || buffer.Capacity > MaxKeptBuffer) buffer = new ArrayBufferWriter<byte>(4096);
+        var output = buffer;
+        output.ResetWrittenCount();
+        var json = writer ??= new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        json.Reset(output);
+        Redact(json, element, sensitive, deep);
+        json.Flush();
+        return output.WrittenSpan;
+    }
 
-    static void Redact(Utf8JsonWriter writer, JsonElement element, Func<string, bool> sensitive, bool deep)
+    static void Redact(Utf8JsonWriter writer, JsonElement element, NameTest sensitive, bool deep)
     {
         switch (element.ValueKind)
         {
@@ -92,8 +141,7 @@ public sealed class Payloads(IngestSettings settings)
                 writer.WriteStartObject();
                 foreach (var property in element.EnumerateObject())
                 {
-                    writer.WritePropertyName(property.Name);
-                    if (sensitive(property.Name)) writer.WriteStringValue(Redacted);
+                    if (WithName(writer, property, sensitive)) writer.WriteStringValue(Redacted);
                     else if (deep) Redact(writer, property.Value, sensitive, deep);
                     else WriteAsSent(writer, property.Value);
                 }
@@ -110,16 +158,23 @@ public sealed class Payloads(IngestSettings settings)
         }
     }
 
-    /// <summary>Values keep the text they were sent in: re-encoding would escape characters (emoji) and change the byte count the cap is about.</summary>
-    static void WriteAsSent(Utf8JsonWriter writer, JsonElement element) => writer.WriteRawValue(element.GetRawText(), skipInputValidation: true);
-
-    static string Write(JsonElement element, Action<Utf8JsonWriter, JsonElement> write) => Encoding.UTF8.GetString(WriteUtf8(element, write));
-
-    static byte[] WriteUtf8(JsonElement element, Action<Utf8JsonWriter, JsonElement> write)
+    /// <summary>Writes the property's name and tells whether it is sensitive, without a string for the name unless it holds escapes.</summary>
+    static bool WithName(Utf8JsonWriter writer, JsonProperty property, NameTest sensitive)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            write(writer, element);
-        return buffer.WrittenSpan.ToArray();
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.Contains((byte)'\\') || raw.Length > MaxStackName)
+        {
+            var name = property.Name;
+            writer.WritePropertyName(name);
+            return sensitive(name);
+        }
+        Span<char> chars = stackalloc char[raw.Length];
+        chars = chars[..Encoding.UTF8.GetChars(raw, chars)];
+        writer.WritePropertyName(raw);
+        return sensitive(chars);
     }
+
+    /// <summary>Values keep the text they were sent in: re-encoding would escape characters (emoji) and change the byte count the cap is about.</summary>
+    static void WriteAsSent(Utf8JsonWriter writer, JsonElement element) =>
+        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(element), skipInputValidation: true);
 }

@@ -274,6 +274,30 @@ public abstract class RedactionTests(ArkynApp app) : IngestTest(app)
     }
 
     [Fact]
+    public async Task Names_written_with_json_escapes_are_redacted_like_plain_ones()
+    {
+        var t = await SharedTenantAsync();
+        var json = Record().ToJsonString()
+            .Replace("\"requestHeaders\":{\"accept\":\"application/json\"}", $$"""
+                "requestHeaders":{"\u0043ookie":"{{Marker}}-escaped-header","Accept":"text/html"}
+                """.Trim())
+            .Replace("\"requestBody\":null", $$"""
+                "requestBody":{"\u0050assword":"{{Marker}}-escaped-field","Authori\u007Aation":"{{Marker}}-escaped-middle","café":"crème 😀"}
+                """.Trim());
+        Assert.Contains("\\u0043ookie", json);
+
+        var reply = await SendRawAsync(HttpMethod.Post, $"/http-traffic-record/{t.SourceId}", json, t.Key);
+
+        AssertStatus(HttpStatusCode.Created, reply);
+        Assert.DoesNotContain(Marker, reply.Body);
+        var request = reply.Json["request"]!;
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["Cookie"] = Redacted, ["Accept"] = "text/html" }, request["headers"]), request["headers"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["Password"] = Redacted, ["Authorization"] = Redacted, ["café"] = "crème 😀" }, request["body"]),
+            request["body"]!.ToJsonString());
+        Assert.DoesNotContain(Marker, await StoredRequestAsync(Str(reply.Json["requestId"])));
+    }
+
+    [Fact]
     public async Task Names_ending_in_a_sensitive_word_are_redacted_and_others_kept()
     {
         var tenant = await SharedTenantAsync();

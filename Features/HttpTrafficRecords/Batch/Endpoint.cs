@@ -37,7 +37,7 @@ public sealed class Endpoint(Db db, RecordWriter writer) : Endpoint<Request, Res
         var errors = new List<Failure>();
         var valid = new List<(int Index, PreparedRecord Record)>();
         var index = 0;
-        foreach (var element in r.Records!.Value.EnumerateArray())
+        foreach (var element in r.Records!)
         {
             var (input, failures) = Read(element);
             if (failures.Count > 0)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Arkyn.Infrastructure;
 using FastEndpoints;
 using FluentValidation;
@@ -14,8 +13,7 @@ public sealed class Validator : Validator<Request>
     {
         RuleFor(r => r.TrafficSourceId).Must(Ids.IsUuid).WithMessage("trafficSourceId must be a UUID.");
         RuleFor(r => r.Records)
-            .Must(r => r?.ValueKind == JsonValueKind.Array).WithMessage("records must be an array of records.")
-            .Must(r => r?.ValueKind != JsonValueKind.Array || r.Value.GetArrayLength() <= MaxRecords)
-            .WithMessage($"records may hold at most {MaxRecords} records.");
+            .NotNull().WithMessage("records must be an array of records.")
+            .Must(r => r is null || r.Count <= MaxRecords).WithMessage($"records may hold at most {MaxRecords} records.");
     }
 }
