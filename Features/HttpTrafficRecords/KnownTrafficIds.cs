@@ -2,10 +2,10 @@ namespace Arkyn.Features.HttpTrafficRecords;
 
 /// <summary>
 /// Domain and pathname ids recently found or created, so the usual ingested record needs no lookup. An entry may be
-/// stale (its row deleted since, or created in a transaction that was rolled back): whoever uses one must verify it in
-/// the same statement that relies on it (see RecordWriter: the traffic insert checks both ids exist and, when one
-/// does not, forgets them and finds or creates them again). Bounded: it empties itself when it grows past
-/// <see cref="MaxEntries"/> entries.
+/// stale (its row deleted since, or created in a transaction that was rolled back): whoever uses one must verify it
+/// where nothing can delete it before it is relied on (see RecordWriter: both ids are checked in the traffic insert's
+/// statement, or on SQLite under the writer's lock, and when one is gone they are forgotten and found or created
+/// again). Bounded: it empties itself when it grows past <see cref="MaxEntries"/> entries.
 /// </summary>
 public sealed class KnownTrafficIds
 {

@@ -140,15 +140,23 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
 
     /// <summary>
     /// One record: its domain and pathname ids from <see cref="KnownTrafficIds"/> when known, then the request,
-    /// response and traffic rows in one command (one round trip on PostgreSQL). The traffic row is inserted only when
-    /// both ids still exist; when they do not (a cached id whose row was deleted or never committed), they are
-    /// forgotten, found or created again, and the traffic row inserted with them.
+    /// response and traffic rows in one command (one round trip on PostgreSQL). A known id may be stale (its row
+    /// deleted, or never committed): it is verified, and when it fails it is forgotten and found or created again.
+    /// PostgreSQL verifies inside the traffic INSERT … SELECT. SQLite verifies with a SELECT first and then runs plain
+    /// one-row inserts: it would run an INSERT … SELECT with a statement journal, copying every page the row touches
+    /// (see the HttpTraffic create endpoint). The writer holds SQLite's write lock, so the ids cannot go in between.
     /// </summary>
     async Task StoreOneAsync(Db db, PreparedRecord r, CancellationToken ct)
     {
         var traffic = r.Traffic;
         var sourceId = traffic.TrafficSourceId;
+        var sqlite = db.IsSqlite();
         var known = knownIds.TryGet(sourceId, r.Domain, r.Protocol, r.Pathname, out var domainId, out var pathnameId);
+        if (known && sqlite && !await BothExistAsync(db, domainId, pathnameId, ct))
+        {
+            knownIds.Forget(sourceId, r.Domain, r.Protocol, domainId, r.Pathname);
+            known = false;
+        }
         if (!known) (domainId, pathnameId) = await FindOrCreateAsync(db, r, ct);
         traffic.DomainId = domainId;
         traffic.PathnameId = pathnameId;
@@ -156,10 +164,11 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         var requests = RowInsert<RequestRow>.Of(db);
         var responses = RowInsert<ResponseRow>.Of(db);
         var traffics = RowInsert<HttpTrafficRow>.Of(db);
-        var (command, fresh) = await db.CachedCommandAsync(
-            requests.InsertSql("q_") + ";\n" + responses.InsertSql("r_") + ";\n" +
-            $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Values("t_")} " +
-            "WHERE EXISTS (SELECT 1 FROM domains WHERE id = @t_domain_id) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @t_pathname_id)", ct);
+        var trafficInsert = sqlite
+            ? traffics.InsertSql("t_")
+            : $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Values("t_")} " +
+              "WHERE EXISTS (SELECT 1 FROM domains WHERE id = @t_domain_id) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @t_pathname_id)";
+        var (command, fresh) = await db.CachedCommandAsync(requests.InsertSql("q_") + ";\n" + responses.InsertSql("r_") + ";\n" + trafficInsert, ct);
         requests.BindOrRebind(command, fresh, "q_", 0, r.Request);
         responses.BindOrRebind(command, fresh, "r_", requests.ParameterCount, r.Response);
         traffics.BindOrRebind(command, fresh, "t_", requests.ParameterCount + responses.ParameterCount, traffic);
@@ -169,6 +178,16 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         knownIds.Forget(sourceId, r.Domain, r.Protocol, domainId, r.Pathname);
         (traffic.DomainId, traffic.PathnameId) = await FindOrCreateAsync(db, r, ct);
         await traffics.InsertOneAsync(db, traffic, ct);
+    }
+
+    static async Task<bool> BothExistAsync(Db db, string domainId, string pathnameId, CancellationToken ct)
+    {
+        var (command, fresh) = await db.CachedCommandAsync(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM domains WHERE id = @domain) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @pathname) THEN 1 ELSE 0 END", ct);
+        command.Set(fresh, 0, "@domain", System.Data.DbType.String, domainId);
+        command.Set(fresh, 1, "@pathname", System.Data.DbType.String, pathnameId);
+        if (fresh) command.Prepare();
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct)) == 1;
     }
 
     async Task<(string DomainId, string PathnameId)> FindOrCreateAsync(Db db, PreparedRecord r, CancellationToken ct)
