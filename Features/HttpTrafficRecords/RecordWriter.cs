@@ -164,11 +164,17 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         var requests = RowInsert<RequestRow>.Of(db);
         var responses = RowInsert<ResponseRow>.Of(db);
         var traffics = RowInsert<HttpTrafficRow>.Of(db);
-        var trafficInsert = sqlite
-            ? traffics.InsertSql("t_")
-            : $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Values("t_")} " +
-              "WHERE EXISTS (SELECT 1 FROM domains WHERE id = @t_domain_id) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @t_pathname_id)";
-        var (command, fresh) = await db.CachedCommandAsync(requests.InsertSql("q_") + ";\n" + responses.InsertSql("r_") + ";\n" + trafficInsert, ct);
+        if (sqlite)
+        {
+            await requests.InsertOneAsync(db, r.Request, ct);
+            await responses.InsertOneAsync(db, r.Response, ct);
+            await traffics.InsertOneAsync(db, traffic, ct);
+            return;
+        }
+        var (command, fresh) = await db.CachedCommandAsync(
+            requests.InsertSql("q_") + ";\n" + responses.InsertSql("r_") + ";\n" +
+            $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Values("t_")} " +
+            "WHERE EXISTS (SELECT 1 FROM domains WHERE id = @t_domain_id) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @t_pathname_id)", ct);
         requests.BindOrRebind(command, fresh, "q_", 0, r.Request);
         responses.BindOrRebind(command, fresh, "r_", requests.ParameterCount, r.Response);
         traffics.BindOrRebind(command, fresh, "t_", requests.ParameterCount + responses.ParameterCount, traffic);
@@ -182,12 +188,9 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
 
     static async Task<bool> BothExistAsync(Db db, string domainId, string pathnameId, CancellationToken ct)
     {
-        var (command, fresh) = await db.CachedCommandAsync(
+        var check = await SqliteStatement.OfAsync(db,
             "SELECT CASE WHEN EXISTS (SELECT 1 FROM domains WHERE id = @domain) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @pathname) THEN 1 ELSE 0 END", ct);
-        command.Set(fresh, 0, "@domain", System.Data.DbType.String, domainId);
-        command.Set(fresh, 1, "@pathname", System.Data.DbType.String, pathnameId);
-        if (fresh) command.Prepare();
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct)) == 1;
+        return check.Bind("@domain", domainId).Bind("@pathname", pathnameId).Scalar() == 1;
     }
 
     async Task<(string DomainId, string PathnameId)> FindOrCreateAsync(Db db, PreparedRecord r, CancellationToken ct)

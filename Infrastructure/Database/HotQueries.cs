@@ -78,9 +78,10 @@ public static class HotQueries
         return (command, fresh);
     }
 
-    /// <summary>Disposes the commands kept for <paramref name="db"/>; before the connection is closed for good.</summary>
+    /// <summary>Disposes the commands (and <see cref="SqliteStatement"/>s) kept for <paramref name="db"/>; before the connection is closed for good.</summary>
     public static void ForgetCommands(Db db)
     {
+        SqliteStatement.Forget(db);
         if (!Commands.TryGetValue(db, out var commands)) return;
         Commands.Remove(db);
         foreach (var command in commands.Values) command.Dispose();
@@ -146,7 +147,10 @@ public sealed class RowInsert<T> where T : class
         columns = entity.Columns.Where(c => !c.SkipOnInsert && !c.IsIdentity).ToArray();
         types = columns.Select(c => TypeOf(c.MemberType)).ToArray();
         ColumnList = string.Join(", ", columns.Select(c => c.ColumnName));
+        sql = InsertSql("");
     }
+
+    readonly string sql;
 
     public static RowInsert<T> Of(Db db) => instance ??= new RowInsert<T>(db.MappingSchema);
 
@@ -178,28 +182,30 @@ public sealed class RowInsert<T> where T : class
     }
 
     /// <summary>One row, with the statement kept prepared on <paramref name="db"/>'s connection (the writer's).</summary>
-    public async Task InsertOneAsync(Db db, T row, CancellationToken ct)
+    public async Task<int> InsertOneAsync(Db db, T row, CancellationToken ct)
     {
-        var (command, fresh) = await db.CachedCommandAsync(InsertSql(""), ct);
+        if (db.IsSqlite()) return Bind(await SqliteStatement.OfAsync(db, sql, ct), row).Execute();
+        var (command, fresh) = await db.CachedCommandAsync(sql, ct);
         BindOrRebind(command, fresh, "", 0, row);
         if (fresh) command.Prepare();
-        await command.ExecuteNonQueryAsync(ct);
+        return await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
-    /// Each row with one statement, prepared once and executed per row: for SQLite, where a statement costs no round
-    /// trip. On the writer's connection the statement stays prepared from batch to batch.
+    /// SQLite: each row with one statement, prepared once and executed per row (a statement costs no round trip).
+    /// On the writer's connection the statement stays prepared from batch to batch.
     /// </summary>
     public async Task InsertEachAsync(Db db, IReadOnlyList<T> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
-        var (command, fresh) = await db.CachedCommandAsync(InsertSql(""), ct);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            BindOrRebind(command, fresh && i == 0, "", 0, rows[i]);
-            if (fresh && i == 0) command.Prepare();
-            command.ExecuteNonQuery();
-        }
+        var statement = await SqliteStatement.OfAsync(db, sql, ct);
+        foreach (var row in rows) Bind(statement, row).Execute();
+    }
+
+    SqliteStatement Bind(SqliteStatement statement, T row)
+    {
+        for (var i = 0; i < columns.Length; i++) statement.Bind(i + 1, columns[i].MemberAccessor.GetValue(row));
+        return statement;
     }
 
     static DbType TypeOf(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch

@@ -78,34 +78,31 @@ public sealed class Endpoint(Db db, GroupCommit commits, Timestamps time) : Endp
     /// </summary>
     static async Task<int> InsertWhenAllReferencesHoldAsync(Db db, HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct)
     {
-        if (!db.IsSqlite()) return await RunAsync(db, InsertWhenHoldSql, t, callerId, keyId, ct);
-        var check = await BindAsync(db, CheckSql, t, callerId, keyId, ct);
-        if (Convert.ToInt64(await check.ExecuteScalarAsync(ct)) == 0) return 0;
-        return await RunAsync(db, InsertSql, t, callerId, keyId, ct);
-    }
-
-    static async Task<int> RunAsync(Db db, string sql, HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct) =>
-        await (await BindAsync(db, sql, t, callerId, keyId, ct)).ExecuteNonQueryAsync(ct);
-
-    static async Task<System.Data.Common.DbCommand> BindAsync(Db db, string sql, HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct)
-    {
-        var (command, fresh) = await db.CachedCommandAsync(sql, ct);
-        command.Set(fresh, 0, "@id", DbType.String, t.Id);
-        command.Set(fresh, 1, "@source", DbType.String, t.TrafficSourceId);
-        command.Set(fresh, 2, "@domain", DbType.String, t.DomainId);
-        command.Set(fresh, 3, "@pathname", DbType.String, t.PathnameId);
-        command.Set(fresh, 4, "@request", DbType.String, t.RequestId);
-        command.Set(fresh, 5, "@response", DbType.String, t.ResponseId);
-        command.Set(fresh, 6, "@status", DbType.Int32, t.Status);
-        command.Set(fresh, 7, "@method", DbType.String, t.Method);
-        command.Set(fresh, 8, "@level", DbType.String, t.Level);
-        command.Set(fresh, 9, "@elapsed", DbType.Double, t.ElapsedTime);
-        command.Set(fresh, 10, "@user", DbType.String, t.TrafficUserId);
-        command.Set(fresh, 11, "@at", DbType.Int64, t.CreatedAt);
-        command.Set(fresh, 12, "@caller", DbType.String, callerId);
-        command.Set(fresh, 13, "@key", DbType.String, keyId);
-        if (fresh) command.Prepare();
-        return command;
+        if (!db.IsSqlite())
+        {
+            var (command, fresh) = await db.CachedCommandAsync(InsertWhenHoldSql, ct);
+            command.Set(fresh, 0, "@id", DbType.String, t.Id);
+            command.Set(fresh, 1, "@source", DbType.String, t.TrafficSourceId);
+            command.Set(fresh, 2, "@domain", DbType.String, t.DomainId);
+            command.Set(fresh, 3, "@pathname", DbType.String, t.PathnameId);
+            command.Set(fresh, 4, "@request", DbType.String, t.RequestId);
+            command.Set(fresh, 5, "@response", DbType.String, t.ResponseId);
+            command.Set(fresh, 6, "@status", DbType.Int32, t.Status);
+            command.Set(fresh, 7, "@method", DbType.String, t.Method);
+            command.Set(fresh, 8, "@level", DbType.String, t.Level);
+            command.Set(fresh, 9, "@elapsed", DbType.Double, t.ElapsedTime);
+            command.Set(fresh, 10, "@user", DbType.String, t.TrafficUserId);
+            command.Set(fresh, 11, "@at", DbType.Int64, t.CreatedAt);
+            command.Set(fresh, 12, "@caller", DbType.String, callerId);
+            command.Set(fresh, 13, "@key", DbType.String, keyId);
+            if (fresh) command.Prepare();
+            return await command.ExecuteNonQueryAsync(ct);
+        }
+        var check = await SqliteStatement.OfAsync(db, CheckSql, ct);
+        check.Bind("@source", t.TrafficSourceId).Bind("@caller", callerId).Bind("@key", keyId).Bind("@domain", t.DomainId)
+            .Bind("@pathname", t.PathnameId).Bind("@request", t.RequestId).Bind("@response", t.ResponseId);
+        if (check.Scalar() == 0) return 0;
+        return await RowInsert<HttpTrafficRow>.Of(db).InsertOneAsync(db, t, ct);
     }
 
     const string Columns = "id, traffic_source_id, domain_id, pathname_id, request_id, response_id, status, method, level, elapsed_time, traffic_user_id, created_at";
@@ -123,7 +120,6 @@ public sealed class Endpoint(Db db, GroupCommit commits, Timestamps time) : Endp
 
     const string InsertWhenHoldSql = $"INSERT INTO http_traffic ({Columns}) SELECT {Values} WHERE {ReferencesHold}";
     const string CheckSql = $"SELECT CASE WHEN {ReferencesHold} THEN 1 ELSE 0 END";
-    const string InsertSql = $"INSERT INTO http_traffic ({Columns}) VALUES ({Values})";
 
     /// <summary>Only on refusal: find which check failed, in the contract's order (source 404, owner 403, references 404, attached 409).</summary>
     async Task ExplainRefusalAsync(HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct)
