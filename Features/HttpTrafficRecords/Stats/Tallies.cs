@@ -15,6 +15,14 @@ public sealed class Tally
         else if (status >= 400) errors++;
     }
 
+    /// <summary>A group counted elsewhere (by PostgreSQL): its error counts and every elapsed time.</summary>
+    public void Add(int errors, int fatals, double[] elapsedTimes)
+    {
+        elapsed.AddRange(elapsedTimes);
+        this.errors += errors;
+        this.fatals += fatals;
+    }
+
     public void Add(Tally other)
     {
         elapsed.AddRange(other.elapsed);
@@ -61,6 +69,14 @@ public sealed class WindowTallies(Series? series)
         series?.Add(createdAt, status, elapsedTime);
     }
 
+    /// <summary>A (pathname id, method) group counted by the database.</summary>
+    public void Add(string pathnameId, string method, int errors, int fatals, double[] elapsedTimes)
+    {
+        var key = (IndexOf(pathnames, pathnameId), IndexOf(methods, method));
+        if (!tallies.TryGetValue(key, out var tally)) tallies[key] = tally = new Tally();
+        tally.Add(errors, fatals, elapsedTimes);
+    }
+
     static int IndexOf(Dictionary<string, int> known, ReadOnlySpan<char> value)
     {
         var lookup = known.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -82,6 +98,12 @@ public sealed class WindowTallies(Series? series)
 public sealed class Series(long first, long step, int buckets)
 {
     readonly Tally[] tallies = Enumerable.Range(0, buckets).Select(_ => new Tally()).ToArray();
+
+    public long First => first;
+    public long Step => step;
+
+    /// <summary>A bucket counted by the database.</summary>
+    public void Add(int bucket, int errors, int fatals, double[] elapsedTimes) => tallies[bucket].Add(errors, fatals, elapsedTimes);
 
     public void Add(long createdAt, int status, double elapsedTime) => tallies[(int)((createdAt - first) / step)].Add(status, elapsedTime);
 

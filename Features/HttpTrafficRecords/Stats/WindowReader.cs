@@ -22,10 +22,23 @@ public static class WindowReader
         else await ReadAdoAsync(connection, query, tallies, ct);
     }
 
+    /// <summary>
+    /// PostgreSQL: the window is grouped where it is stored, one row per (pathname id, method) and, for a series,
+    /// one per bucket, each with its error counts and its elapsed times as one binary double[]. Streaming every row
+    /// instead cost the server about 0.86 µs of CPU a row (two strings each) against PostgreSQL's 0.48; percentiles
+    /// stay exact, as every elapsed time is still read.
+    /// </summary>
     static async Task ReadAdoAsync(DbConnection connection, QuerySql query, WindowTallies tallies, CancellationToken ct)
     {
+        const string Counts = "count(*) FILTER (WHERE w.s >= 400 AND w.s < 500), count(*) FILTER (WHERE w.s >= 500), array_agg(w.e)";
+        var series = tallies.Series;
+        var bucket = series is null ? "" : $"(w.c - {series.First}) / {series.Step}";
+        var sql = series is null
+            ? $"SELECT 0, w.p, w.m, 0, {Counts} FROM ({query.Sql}) AS w (p, m, s, e) GROUP BY w.p, w.m"
+            : $"SELECT GROUPING(w.p), w.p, w.m, {bucket}, {Counts} FROM ({query.Sql}) AS w (p, m, s, e, c) " +
+              $"GROUP BY GROUPING SETS ((w.p, w.m), ({bucket}))";
         await using var command = connection.CreateCommand();
-        command.CommandText = query.Sql;
+        command.CommandText = sql;
         foreach (var p in query.Parameters)
         {
             var parameter = command.CreateParameter();
@@ -34,10 +47,12 @@ public static class WindowReader
             command.Parameters.Add(parameter);
         }
         await using var reader = await command.ExecuteReaderAsync(ct);
-        // GetString rather than GetChars: Npgsql's GetChars opens a text reader per call.
-        var withCreatedAt = reader.FieldCount > 4;
         while (await reader.ReadAsync(ct))
-            tallies.Add(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetDouble(3), withCreatedAt ? reader.GetInt64(4) : 0);
+        {
+            var (errors, fatals, elapsed) = ((int)reader.GetInt64(4), (int)reader.GetInt64(5), reader.GetFieldValue<double[]>(6));
+            if (reader.GetInt32(0) == 0) tallies.Add(reader.GetString(1), reader.GetString(2), errors, fatals, elapsed);
+            else series!.Add((int)reader.GetInt64(3), errors, fatals, elapsed);
+        }
     }
 
     static void StepSqlite(SqliteConnection connection, QuerySql query, WindowTallies tallies, CancellationToken ct)
