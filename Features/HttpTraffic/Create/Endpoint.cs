@@ -78,48 +78,38 @@ public sealed class Endpoint(Db db, GroupCommit commits, Timestamps time) : Endp
     /// </summary>
     static async Task<int> InsertWhenAllReferencesHoldAsync(Db db, HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct)
     {
+        var traffics = RowInsert<HttpTrafficRow>.Of(db);
         if (!db.IsSqlite())
         {
-            var (command, fresh) = await db.CachedCommandAsync(InsertWhenHoldSql, ct);
-            command.Set(fresh, 0, "@id", DbType.String, t.Id);
-            command.Set(fresh, 1, "@source", DbType.String, t.TrafficSourceId);
-            command.Set(fresh, 2, "@domain", DbType.String, t.DomainId);
-            command.Set(fresh, 3, "@pathname", DbType.String, t.PathnameId);
-            command.Set(fresh, 4, "@request", DbType.String, t.RequestId);
-            command.Set(fresh, 5, "@response", DbType.String, t.ResponseId);
-            command.Set(fresh, 6, "@status", DbType.Int32, t.Status);
-            command.Set(fresh, 7, "@method", DbType.String, t.Method);
-            command.Set(fresh, 8, "@level", DbType.String, t.Level);
-            command.Set(fresh, 9, "@elapsed", DbType.Double, t.ElapsedTime);
-            command.Set(fresh, 10, "@user", DbType.String, t.TrafficUserId);
-            command.Set(fresh, 11, "@at", DbType.Int64, t.CreatedAt);
-            command.Set(fresh, 12, "@caller", DbType.String, callerId);
-            command.Set(fresh, 13, "@key", DbType.String, keyId);
+            var (command, fresh) = await db.CachedCommandAsync(
+                insertWhenHoldSql ??= $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Values("t_")} WHERE {ReferencesHold}", ct);
+            traffics.BindOrRebind(command, fresh, "t_", 0, t);
+            command.Set(fresh, traffics.ParameterCount, "@caller", DbType.String, callerId);
+            command.Set(fresh, traffics.ParameterCount + 1, "@key", DbType.String, keyId);
             if (fresh) command.Prepare();
             return await command.ExecuteNonQueryAsync(ct);
         }
         var check = await SqliteStatement.OfAsync(db, CheckSql, ct);
-        check.Bind("@source", t.TrafficSourceId).Bind("@caller", callerId).Bind("@key", keyId).Bind("@domain", t.DomainId)
-            .Bind("@pathname", t.PathnameId).Bind("@request", t.RequestId).Bind("@response", t.ResponseId);
+        check.Bind("@t_traffic_source_id", t.TrafficSourceId).Bind("@t_domain_id", t.DomainId).Bind("@t_pathname_id", t.PathnameId)
+            .Bind("@t_request_id", t.RequestId).Bind("@t_response_id", t.ResponseId).Bind("@caller", callerId).Bind("@key", keyId);
         if (check.Scalar() == 0) return 0;
-        return await RowInsert<HttpTrafficRow>.Of(db).InsertOneAsync(db, t, ct);
+        return await traffics.InsertOneAsync(db, t, ct);
     }
 
-    const string Columns = "id, traffic_source_id, domain_id, pathname_id, request_id, response_id, status, method, level, elapsed_time, traffic_user_id, created_at";
-    const string Values = "@id, @source, @domain, @pathname, @request, @response, @status, @method, @level, @elapsed, @user, @at";
+    static string? insertWhenHoldSql;
+    const string CheckSql = $"SELECT CASE WHEN {ReferencesHold} THEN 1 ELSE 0 END";
 
+    /// <summary>The references of the row (parameters named as <see cref="RowInsert{T}"/> names them, prefix t_) hold for the caller.</summary>
     const string ReferencesHold = """
-        EXISTS (SELECT 1 FROM traffic_sources s WHERE s.id = @source AND s.user_id = @caller)
-        AND EXISTS (SELECT 1 FROM domains d WHERE d.id = @domain AND d.traffic_source_id = @source)
-        AND EXISTS (SELECT 1 FROM pathnames p WHERE p.id = @pathname AND p.domain_id = @domain AND p.traffic_source_id = @source)
-        AND EXISTS (SELECT 1 FROM requests q WHERE q.id = @request AND q.user_id = @caller
+        EXISTS (SELECT 1 FROM traffic_sources s WHERE s.id = @t_traffic_source_id AND s.user_id = @caller)
+        AND EXISTS (SELECT 1 FROM domains d WHERE d.id = @t_domain_id AND d.traffic_source_id = @t_traffic_source_id)
+        AND EXISTS (SELECT 1 FROM pathnames p WHERE p.id = @t_pathname_id AND p.domain_id = @t_domain_id
+                    AND p.traffic_source_id = @t_traffic_source_id)
+        AND EXISTS (SELECT 1 FROM requests q WHERE q.id = @t_request_id AND q.user_id = @caller
                     AND (q.ingest_key_id = @key OR (q.ingest_key_id IS NULL AND @key IS NULL)))
-        AND EXISTS (SELECT 1 FROM responses r WHERE r.id = @response AND r.user_id = @caller
+        AND EXISTS (SELECT 1 FROM responses r WHERE r.id = @t_response_id AND r.user_id = @caller
                     AND (r.ingest_key_id = @key OR (r.ingest_key_id IS NULL AND @key IS NULL)))
         """;
-
-    const string InsertWhenHoldSql = $"INSERT INTO http_traffic ({Columns}) SELECT {Values} WHERE {ReferencesHold}";
-    const string CheckSql = $"SELECT CASE WHEN {ReferencesHold} THEN 1 ELSE 0 END";
 
     /// <summary>Only on refusal: find which check failed, in the contract's order (source 404, owner 403, references 404, attached 409).</summary>
     async Task ExplainRefusalAsync(HttpTrafficRow t, string callerId, string? keyId, CancellationToken ct)
