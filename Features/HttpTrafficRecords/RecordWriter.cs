@@ -99,6 +99,8 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         return [.. outcomes];
     }
 
+    static readonly BulkCopyOptions BinaryCopy = new() { BulkCopyType = BulkCopyType.ProviderSpecific };
+
     /// <summary>Runs inside a group commit: all of these records are stored, or (the savepoint undone) none.</summary>
     async Task StoreAsync(Db db, IReadOnlyList<PreparedRecord> records, CancellationToken ct)
     {
@@ -132,10 +134,11 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
             await RowInsert<HttpTrafficRow>.Of(db).InsertEachAsync(db, records.Select(r => r.Traffic).ToList(), ct);
             return;
         }
-        // PostgreSQL: binary COPY, one round trip per table.
-        await db.BulkCopyAsync(records.Select(r => r.Request), ct);
-        await db.BulkCopyAsync(records.Select(r => r.Response), ct);
-        await db.BulkCopyAsync(records.Select(r => r.Traffic), ct);
+        // PostgreSQL: binary COPY, one round trip per table. Asked for by name: linq2db's default for PostgreSQL is one
+        // INSERT … VALUES of every row, a statement of megabytes for a batch, built on the large-object heap.
+        await db.BulkCopyAsync(BinaryCopy, records.Select(r => r.Request), ct);
+        await db.BulkCopyAsync(BinaryCopy, records.Select(r => r.Response), ct);
+        await db.BulkCopyAsync(BinaryCopy, records.Select(r => r.Traffic), ct);
     }
 
     /// <summary>
