@@ -143,7 +143,7 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
 
     /// <summary>
     /// One record: its domain and pathname ids from <see cref="KnownTrafficIds"/> when known, then the request,
-    /// response and traffic rows in one command (one round trip on PostgreSQL). A known id may be stale (its row
+    /// response and traffic rows (on PostgreSQL in one command, one round trip). A known id may be stale (its row
     /// deleted, or never committed): it is verified, and when it fails it is forgotten and found or created again.
     /// PostgreSQL verifies inside the traffic INSERT … SELECT. SQLite verifies with a SELECT first and then runs plain
     /// one-row inserts: it would run an INSERT … SELECT with a statement journal, copying every page the row touches
