@@ -63,18 +63,19 @@ public sealed class WindowTallies(Series? series)
 
     public void Add(ReadOnlySpan<char> pathnameId, ReadOnlySpan<char> method, int status, double elapsedTime, long createdAt)
     {
-        var key = (IndexOf(pathnames, pathnameId), IndexOf(methods, method));
-        if (!tallies.TryGetValue(key, out var tally)) tallies[key] = tally = new Tally();
-        tally.Add(status, elapsedTime);
+        TallyOf(pathnameId, method).Add(status, elapsedTime);
         series?.Add(createdAt, status, elapsedTime);
     }
 
     /// <summary>A (pathname id, method) group counted by the database.</summary>
-    public void Add(string pathnameId, string method, int errors, int fatals, double[] elapsedTimes)
+    public void Add(string pathnameId, string method, int errors, int fatals, double[] elapsedTimes) =>
+        TallyOf(pathnameId, method).Add(errors, fatals, elapsedTimes);
+
+    Tally TallyOf(ReadOnlySpan<char> pathnameId, ReadOnlySpan<char> method)
     {
         var key = (IndexOf(pathnames, pathnameId), IndexOf(methods, method));
         if (!tallies.TryGetValue(key, out var tally)) tallies[key] = tally = new Tally();
-        tally.Add(errors, fatals, elapsedTimes);
+        return tally;
     }
 
     static int IndexOf(Dictionary<string, int> known, ReadOnlySpan<char> value)
