@@ -47,6 +47,7 @@ try
     var app = builder.Build();
     await app.Services.GetRequiredService<Migrator>().MigrateAsync();
     await app.Services.GetRequiredService<TokenKeys>().InitializeAsync();
+    StartupBanner.LogWhenStarted(app, database);
 
     app.UseProblemResponses()
         .UseBodyLimits(api, ingest)

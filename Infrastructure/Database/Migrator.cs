@@ -33,6 +33,7 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
     /// <param name="upTo">Stop after this version (tests use it to build a database as an older release left it).</param>
     public async Task MigrateAsync(CancellationToken ct = default, int? upTo = null)
     {
+        if (options.ConnectionOptions.ConnectionString is { } cs && IsPostgres(options)) await CreatePostgresDatabaseAsync(cs, ct);
         await using var db = new DataConnection(options);
         var isPostgres = db.DataProvider.Name.StartsWith("PostgreSQL", StringComparison.Ordinal);
         try
@@ -73,6 +74,21 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new StartupException($"cannot reach or prepare the database: {e.Message}", e);
+        }
+    }
+
+    static bool IsPostgres(DataOptions options) =>
+        (options.ConnectionOptions.DataProvider?.Name ?? options.ConnectionOptions.ProviderName)?.StartsWith("PostgreSQL", StringComparison.Ordinal) == true;
+
+    async Task CreatePostgresDatabaseAsync(string connectionString, CancellationToken ct)
+    {
+        try
+        {
+            await PostgresDatabaseCreation.EnsureExistsAsync(connectionString, log, ct);
+        }
+        catch (Exception e) when (e is not (StartupException or OperationCanceledException))
         {
             throw new StartupException($"cannot reach or prepare the database: {e.Message}", e);
         }
