@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Arkyn.Tests.Infrastructure;
 
 namespace Arkyn.Tests.Platform;
 
@@ -54,5 +55,71 @@ public sealed class StartupTests
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("database", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    /// <summary>Starts the server and returns its output up to the line that says which database it uses.</summary>
+    static async Task<string> BannerAsync(params (string Key, string Value)[] environment)
+    {
+        var folder = Directory.CreateTempSubdirectory("arkyn-start-").FullName;
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Arkyn.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        _ = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                output.AppendLine(line);
+                if (line.Contains("Database:")) break;
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+        return output.ToString();
+    }
+
+    [Fact]
+    public async Task Start_up_says_where_the_server_listens_and_which_database_file_it_uses()
+    {
+        var output = await BannerAsync(("Logging__LogLevel__Default", "Warning"));
+
+        Assert.Matches(@"Arkyn is listening on http://127\.0\.0\.1:\d+: dashboard http://127\.0\.0\.1:\d+/, Swagger UI http://127\.0\.0\.1:\d+/swagger", output);
+        Assert.Matches(@"Database: SQLite, file /.*arkyn-start-[^/]+/data/arkyn\.db", output);
+    }
+
+    [Fact]
+    public async Task A_missing_PostgreSQL_database_is_created_and_named_without_its_password()
+    {
+        var admin = Environment.GetEnvironmentVariable(ArkynApp.PostgresVariable);
+        Assert.SkipWhen(admin is null && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase),
+            $"needs {ArkynApp.PostgresVariable}");
+        var name = $"arkyn_test_{Guid.NewGuid():N}";
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name };
+        try
+        {
+            var output = await BannerAsync(("Database__Provider", "postgres"), ("ConnectionStrings__Arkyn", target.ConnectionString));
+
+            Assert.Contains($"Created the PostgreSQL database {name}", output);
+            Assert.Contains($"Database: PostgreSQL, database {name} on {target.Host}:{target.Port} as {target.Username}", output);
+            if (target.Password is { Length: > 0 } password) Assert.DoesNotContain(password, output);
+        }
+        finally
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(admin);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 }
