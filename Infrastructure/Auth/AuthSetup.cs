@@ -19,6 +19,7 @@ public static class AuthSetup
         services.AddSingleton<Tokens>();
         services.AddSingleton<IngestKeyUsage>();
         services.AddSingleton<IngestKeyLookup>();
+        services.AddSingleton<UserTokenCheck>();
         // One default scheme that hands "Bearer ak_…" to the ingest key handler and every other bearer to JWT.
         services.AddAuthentication(DefaultScheme)
             .AddPolicyScheme(DefaultScheme, DefaultScheme, o => o.ForwardDefaultSelector = http =>
@@ -44,8 +45,9 @@ public static class AuthSetup
                 {
                     // A valid signature is not enough: the token of a deleted user must stop working.
                     var userId = ctx.Principal?.FindFirst(Tokens.UserIdClaim)?.Value;
-                    var db = ctx.HttpContext.RequestServices.GetRequiredService<Db>();
-                    if (userId is null || !await db.UserExistsAsync(userId, ctx.HttpContext.RequestAborted))
+                    var services = ctx.HttpContext.RequestServices;
+                    if (userId is null || !await services.GetRequiredService<UserTokenCheck>()
+                            .UserExistsAsync(services.GetRequiredService<Db>(), userId, ctx.HttpContext.RequestAborted))
                         ctx.Fail("The user of this token no longer exists.");
                 },
                 OnChallenge = async ctx =>

@@ -83,21 +83,31 @@ public sealed class IngestKeyHandler(
 }
 
 /// <summary>
-/// Finds an ingest key by its hash, on every call made with a key: nothing is cached, so a revoked key fails on its
-/// very next call (on any instance). On SQLite the lookup runs on a few long-lived read connections kept here, each
+/// Finds an ingest key by its hash. What is found is kept for <see cref="RecheckedCache{TValue}.RecheckAfter"/>: a
+/// key revoked on this server fails on its next call, one revoked on another server sharing the database within that
+/// time. On SQLite the lookup runs on a few long-lived read connections kept here, each
 /// with the statement prepared once: a pooled connection would run PRAGMA foreign_keys on every open and compile the
 /// query again (SQLite reads see every committed write at the start of each statement, so nothing is stale).
 /// On PostgreSQL it is a plain query on the request's connection.
 /// </summary>
-public sealed class IngestKeyLookup(DatabaseSettings settings, DataOptions options) : IDisposable
+public sealed class IngestKeyLookup(DatabaseSettings settings, DataOptions options, TimeProvider clock) : IDisposable
 {
+    readonly RecheckedCache<HotQueries.KeyOwner> found = new(clock);
+
+    public ValueTask<HotQueries.KeyOwner?> FindAsync(Db db, string hash, CancellationToken ct) =>
+        found.GetAsync(hash, token => LoadAsync(db, hash, token), ct);
+
+    public void ForgetKey(string keyId) => found.ForgetWhere(k => k.Id == keyId);
+
+    public void ForgetSource(string sourceId) => found.ForgetWhere(k => k.TrafficSourceId == sourceId);
+
     const string Sql = "SELECT k.id, k.traffic_source_id, s.user_id FROM ingest_keys k JOIN traffic_sources s ON s.id = k.traffic_source_id WHERE k.key_hash = @hash";
 
     readonly ConcurrentBag<Lease> idle = [];
     readonly int maxIdle = Math.Max(4, Environment.ProcessorCount * 4);
     bool disposed;
 
-    public async Task<HotQueries.KeyOwner?> FindAsync(Db db, string hash, CancellationToken ct)
+    async Task<HotQueries.KeyOwner?> LoadAsync(Db db, string hash, CancellationToken ct)
     {
         if (settings.Provider != DatabaseProvider.Sqlite) return await db.IngestKeyByHashAsync(hash, ct);
         if (!idle.TryTake(out var lease)) lease = new Lease(options.ConnectionOptions.ConnectionString!);

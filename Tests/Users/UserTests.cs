@@ -136,13 +136,15 @@ public abstract class UserTests(ArkynApp app) : ApiTest(app)
     }
 
     [Fact]
-    public async Task The_token_of_a_deleted_user_is_401()
+    public async Task The_token_of_a_user_deleted_behind_the_servers_back_is_401_within_5_seconds()
     {
         var account = await RegisterAsync();
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/user/me", token: account.Token)).Status);
 
         await ExecuteSqlAsync($"DELETE FROM users WHERE id = '{account.Id}'");
 
+        var refusedAfter = await Eventually.StatusAsync(() => SendAsync(HttpMethod.Get, "/user/me", token: account.Token), HttpStatusCode.Unauthorized);
+        Assert.True(refusedAfter < TimeSpan.FromSeconds(5), $"still accepted after {refusedAfter}");
         AssertProblem(await SendAsync(HttpMethod.Get, "/user/me", token: account.Token), HttpStatusCode.Unauthorized);
     }
 

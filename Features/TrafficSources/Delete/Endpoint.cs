@@ -8,7 +8,7 @@ using LinqToDB.Async;
 
 namespace Arkyn.Features.TrafficSources.Delete;
 
-public sealed class Endpoint(Db db) : Endpoint<Request>
+public sealed class Endpoint(Db db, IngestKeyLookup keys) : Endpoint<Request>
 {
     public override void Configure()
     {
@@ -26,6 +26,7 @@ public sealed class Endpoint(Db db) : Endpoint<Request>
         await db.DeleteTrafficAsync(t => t.TrafficSourceId == sourceId, ct);
         await db.TrafficSources.Where(s => s.Id == sourceId).DeleteAsync(ct);
         await tx.CommitAsync(ct);
+        keys.ForgetSource(sourceId);
         await Send.NoContentAsync(ct);
     }
 }
