@@ -27,10 +27,10 @@ public sealed class JsonTextConverter : JsonConverter<JsonElement?>
         {
             length = reader.CopyString(text);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
-            // An escaped lone surrogate (\ud800) has no UTF-8 form.
-            throw new JsonException("The string is not valid Unicode text.", e);
+            // An escaped lone surrogate (\ud800) has no UTF-8 form, so the text is no JSON text: the string as sent.
+            return JsonElement.ParseValue(ref reader);
         }
         if (MayBeJson(text.AsSpan(0, length)))
         {
