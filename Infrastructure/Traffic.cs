@@ -34,9 +34,17 @@ public static class Traffic
     /// <summary>
     /// The pathname with every segment that looks like an id replaced by {id}: integers, UUIDs, hex of 8 or more
     /// characters with a digit, and opaque tokens of 16 or more letters and digits mixed. /users/42/orders/9 → /users/{id}/orders/{id}.
+    /// A route parameter as the Arkyn npm client sends it (the application's route pattern) keeps its name: /users/:userId → /users/{userId}.
     /// </summary>
     public static string PathTemplate(string pathname) =>
-        string.Join('/', pathname.Split('/').Select(segment => IsIdSegment(segment) ? "{id}" : segment));
+        string.Join('/', pathname.Split('/').Select(segment => IsRouteParameter(segment) ? $"{{{segment[1..]}}}" : IsIdSegment(segment) ? "{id}" : segment));
+
+    /// <summary>":name", a name of letters, digits and '_' that starts with a letter or '_' (Express's route parameters).</summary>
+    static bool IsRouteParameter(string s) =>
+        s.Length > 1 && s[0] == ':' && (char.IsAsciiLetter(s[1]) || s[1] == '_') && !s.AsSpan(2).ContainsAnyExcept(RouteParameterChars);
+
+    static readonly System.Buffers.SearchValues<char> RouteParameterChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
     static bool IsIdSegment(string s) =>
         s.Length > 0 && (

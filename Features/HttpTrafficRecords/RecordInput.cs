@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Arkyn.Infrastructure;
 using FluentValidation;
 
@@ -22,11 +23,12 @@ public class RecordInput
     public int? Status { get; set; }
     public double? ElapsedTime { get; set; }
     public string? TrafficUserId { get; set; }
-    public JsonElement? RequestHeaders { get; set; }
-    public JsonElement? RequestBody { get; set; }
-    public JsonElement? QueryParams { get; set; }
-    public JsonElement? ResponseHeaders { get; set; }
-    public JsonElement? ResponseBody { get; set; }
+    // Each of these may also be sent as its JSON text in a string, as the Arkyn npm client sends them.
+    [JsonConverter(typeof(JsonTextConverter))] public JsonElement? RequestHeaders { get; set; }
+    [JsonConverter(typeof(JsonTextConverter))] public JsonElement? RequestBody { get; set; }
+    [JsonConverter(typeof(JsonTextConverter))] public JsonElement? QueryParams { get; set; }
+    [JsonConverter(typeof(JsonTextConverter))] public JsonElement? ResponseHeaders { get; set; }
+    [JsonConverter(typeof(JsonTextConverter))] public JsonElement? ResponseBody { get; set; }
 
     public static DateTimeOffset? ParseTimestamp(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)

@@ -21,11 +21,13 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
     static readonly Dictionary<int, Func<DataConnection, CancellationToken, Task>> CodeSteps = new()
     {
         [4] = FillPathnameTemplatesAsync,
+        [6] = FillPathnameTemplatesAsync,
     };
 
+    /// <summary>Computes the templates that are empty: every one after version 4 added the column, the cleared ones after 6.</summary>
     static async Task FillPathnameTemplatesAsync(DataConnection db, CancellationToken ct)
     {
-        var pathnames = await db.GetTable<PathnameRow>().Select(p => new { p.Id, p.Value }).ToListAsync(ct);
+        var pathnames = await db.GetTable<PathnameRow>().Where(p => p.Template == "").Select(p => new { p.Id, p.Value }).ToListAsync(ct);
         foreach (var p in pathnames)
             await db.GetTable<PathnameRow>().Where(x => x.Id == p.Id).Set(x => x.Template, Traffic.PathTemplate(p.Value)).UpdateAsync(ct);
     }

@@ -276,6 +276,18 @@ def record_template_1k():
     return text
 
 
+def client_record_template_1k(source):
+    """The same record as the Arkyn npm client sends it to POST /ingest-log: the source in the body, lower-case method
+    and protocol, headers, query parameters and bodies as JSON text (JSON.stringify)."""
+    rec = json.loads(record_template_1k())
+    rec["trafficSourceId"] = source
+    rec["method"] = rec["method"].lower()
+    rec["protocol"] = "https"
+    for field in ("requestHeaders", "requestBody", "queryParams", "responseHeaders", "responseBody"):
+        rec[field] = json.dumps(rec.get(field), separators=(",", ":"))
+    return json.dumps(rec, separators=(",", ":"))
+
+
 # ---------------------------------------------------------------------------------------------- (c) batches
 
 def measure_batches(port, key, source, seconds, concurrency, size):
@@ -679,6 +691,15 @@ def cmd_engine(a):
     result["b_record"] = r
     say(fmt_wrk(r))
 
+    say(f"(b2) POST /ingest-log with the same records string-encoded (as @arkyn/server sends them), {CONNECTIONS} connections, {DURATION} s")
+    client_template = os.path.join(a.work, "client-record.json")
+    with open(client_template, "w") as f:
+        f.write(client_record_template_1k(src))
+    r = wrk(a.port, "record.lua", "/ingest-log", [key, "/ingest-log", client_template, uuid.uuid4().hex[:8]], DURATION)
+    r["record_bytes"] = os.path.getsize(client_template) - 4 + 36
+    result["b2_ingest_log"] = r
+    say(fmt_wrk(r))
+
     check_server()
     say(f"(c) batches of {BATCH_SIZE} records (~1 KiB each), {BATCH_CONCURRENCY} concurrent clients, {DURATION} s")
     r = measure_batches(a.port, key, src, DURATION, BATCH_CONCURRENCY, BATCH_SIZE)
@@ -856,7 +877,9 @@ def median_of_runs(runs):
         if values:
             target[path[-1]] = sum(values) if total else statistics.median(values)
 
-    for key in ("a_http_traffic", "b_record", "d_healthz"):
+    for key in ("a_http_traffic", "b_record", "b2_ingest_log", "d_healthz"):
+        if not all(key in r for r in runs):
+            continue
         for field in ("rps", "p50_ms", "p99_ms"):
             med((key, field))
         for field in ("non2xx", "socket_errors"):
@@ -888,8 +911,10 @@ def cmd_report(a):
     titles = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
     def cell(row, r):
-        if row in ("a", "b", "d"):
-            w = r[{"a": "a_http_traffic", "b": "b_record", "d": "d_healthz"}[row]]
+        if row in ("a", "b", "b2", "d"):
+            w = r.get({"a": "a_http_traffic", "b": "b_record", "b2": "b2_ingest_log", "d": "d_healthz"}[row])
+            if w is None:
+                return "not measured"
             errs = w["non2xx"] + w["socket_errors"]
             return f"{w['rps']:>8,.0f} req/s  p50 {w['p50_ms']:5.2f}  p99 {w['p99_ms']:6.2f} ms  err {errs}"
         if row == "c":
@@ -907,7 +932,8 @@ def cmd_report(a):
             return f"{r['f_memory'].get('VmHWM', '?')} MiB peak (VmHWM)"
         return ""
 
-    rows = [("a", "POST /http-traffic"), ("b", "POST /http-traffic-record 1KiB"), ("c", f"batch of {BATCH_SIZE}"),
+    rows = [("a", "POST /http-traffic"), ("b", "POST /http-traffic-record 1KiB"),
+            ("b2", "POST /ingest-log 1KiB as text"), ("c", f"batch of {BATCH_SIZE}"),
             ("d", "GET /healthz (baseline)"), ("e-list", "list ?status=500 20 rows"), ("e-cursor", "deep cursor page"),
             ("e-stats", "24 h stats"), ("RSS", "server peak RSS")]
     table = {row: {n: cell(row, engines[n]) for n in names} for row, _ in rows}
@@ -920,15 +946,18 @@ def cmd_report(a):
     for n in names:
         d = engines[n]["d_healthz"]["rps"]
         ratios[n] = {"a_over_d": round(engines[n]["a_http_traffic"]["rps"] / d, 3) if d else None,
-                     "b_over_d": round(engines[n]["b_record"]["rps"] / d, 3) if d else None}
+                     "b_over_d": round(engines[n]["b_record"]["rps"] / d, 3) if d else None,
+                     "b2_over_b": round(engines[n]["b2_ingest_log"]["rps"] / engines[n]["b_record"]["rps"], 3)
+                     if "b2_ingest_log" in engines[n] and engines[n]["b_record"]["rps"] else None}
     lines.append("")
     if run_count > 1:
         lines.append(f"Medians of {run_count} runs (errors and failed records: the sum over the runs).")
     for n in names:
-        lines.append(f"{titles.get(n, n)}: a/d = {ratios[n]['a_over_d']:.1%}   b/d = {ratios[n]['b_over_d']:.1%}")
+        lines.append(f"{titles.get(n, n)}: a/d = {ratios[n]['a_over_d']:.1%}   b/d = {ratios[n]['b_over_d']:.1%}"
+                     + (f"   b2/b = {ratios[n]['b2_over_b']:.1%}" if ratios[n]["b2_over_b"] is not None else ""))
     for n in names:
-        for key in ("a_http_traffic", "b_record"):
-            if engines[n][key].get("warning"):
+        for key in ("a_http_traffic", "b_record", "b2_ingest_log"):
+            if engines[n].get(key, {}).get("warning"):
                 lines.append(f"WARNING {titles.get(n, n)} {key}: {engines[n][key]['warning']}")
         for key in ("e_list", "e_cursor", "e_stats"):
             if engines[n][key].get("status") != "ok":

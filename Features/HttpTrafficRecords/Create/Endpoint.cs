@@ -10,7 +10,8 @@ public sealed class Endpoint(Db db, RecordWriter writer) : Endpoint<Request, Rec
 {
     public override void Configure()
     {
-        Post("/http-traffic-record/{trafficSourceId}");
+        // The plural is the upstream store's spelling of the route.
+        Post("/http-traffic-record/{trafficSourceId}", "/http-traffic-records/{trafficSourceId}");
         Options(b => b.WithMetadata(IngestKeyAllowed.Instance));
         Description(b => b.Produces<RecordView>(200, "application/json").Problems(400, 401, 403, 404, 409, 413, 429));
         Summary(s =>
