@@ -22,6 +22,7 @@ try
     builder.Services
         .AddSingleton(api)
         .AddSingleton(ingest)
+        .AddSingleton(BytesInFlight.From(config))
         .AddSingleton<Payloads>()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<Timestamps>()
