@@ -19,6 +19,7 @@ try
     var ingest = IngestSettings.From(config);
 
     builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = api.MaxRequestBodyBytes);
+    builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(KestrelRejections.AsProblems));
     builder.Services
         .AddSingleton(api)
         .AddSingleton(ingest)

@@ -252,6 +252,37 @@ public abstract class ConnectionTests(KestrelApp app) : IngestTest(app)
     }
 
     [Fact]
+    public async Task Requests_kestrel_cannot_parse_get_problem_json_and_a_closed_connection()
+    {
+        var requests = new (int Status, string Request)[]
+        {
+            (400, "GET /a b c HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            (400, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n"),
+            (414, $"GET /healthz?q={new string('a', 10_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            (431, $"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: {new string('a', 40_000)}\r\n\r\n"),
+        };
+        foreach (var (status, request) in requests)
+        {
+            // Once as the first request of a connection, once after an answered one.
+            foreach (var first in new[] { true, false })
+            {
+                await using var connection = await Server.ConnectAsync();
+                if (!first)
+                {
+                    await connection.SendAsync(NextRequest);
+                    Assert.Equal(200, (await connection.ReadResponseAsync())!.Status);
+                }
+                await connection.SendAsync(request);
+                var response = await connection.ReadResponseAsync();
+                Assert.NotNull(response);
+                AssertProblem(response, status);
+                Assert.True(response.ClosesConnection, response.ToString());
+                Assert.True(await connection.ClosesAsync());
+            }
+        }
+    }
+
+    [Fact]
     public async Task Over_the_bytes_in_flight_budget_an_ingest_call_gets_503_with_retry_after()
     {
         var t = await SharedTenantAsync();
