@@ -31,9 +31,12 @@ public static class BodyLimits
             var limit = LimitFor(http);
             var state = new RequestBodyState { Encoded = request.Headers.ContentEncoding.Count > 0 };
             http.Features.Set(state);
-            if (HasBody(http)) request.Body = new WireBodyStream(request.Body, state, request.ContentLength);
+            if (HasBody(http))
+            {
+                request.Body = new WireBodyStream(request.Body, state, request.ContentLength);
+                ConnectionReuse.CloseWhenUndrainable(http, state, Math.Min(limit, api.MaxRequestBodyBytes));
+            }
             else state.Finished = true;
-            ConnectionReuse.CloseWhenUndrainable(http, state, Math.Min(limit, api.MaxRequestBodyBytes));
 
             var endpoint = http.GetEndpoint();
             if (request.ContentLength > limit)
