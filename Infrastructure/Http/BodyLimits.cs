@@ -50,9 +50,10 @@ public static class BodyLimits
                 return;
             }
             // A Content-Type that no route takes is the router's 415; a missing one reaches the endpoint, which would answer an empty 415.
-            if (!state.Finished && string.IsNullOrEmpty(request.ContentType) && endpoint?.Metadata.GetMetadata<IAcceptsMetadata>() is { ContentTypes.Count: > 0 })
+            if (!state.Finished && string.IsNullOrEmpty(request.ContentType) && endpoint?.Metadata.GetMetadata<IAcceptsMetadata>() is { ContentTypes.Count: > 0 } accepts)
             {
-                await Problem.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, "The request body has no Content-Type: send it as application/json.");
+                await Problem.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType,
+                    $"The request body has no Content-Type: send it as {string.Join(" or ", accepts.ContentTypes)}.");
                 return;
             }
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrel)

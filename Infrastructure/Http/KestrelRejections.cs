@@ -87,7 +87,7 @@ public static class KestrelRejections
             if (end < 0 || end + EndOfHead.Length != bytes.Length) return null;
             var lines = Encoding.ASCII.GetString(bytes[..end]).Split("\r\n");
             if (!lines.Contains("Content-Length: 0") || !lines.Contains("Connection: close")
-                || !int.TryParse(lines[0].AsSpan(9, 3), out var status)) return null;
+                || lines[0].Length < 12 || !int.TryParse(lines[0].AsSpan(9, 3), out var status)) return null;
             var problem = new Problem
             {
                 Title = ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
