@@ -19,9 +19,14 @@ try
     var ingest = IngestSettings.From(config);
 
     builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = api.MaxRequestBodyBytes);
+    builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(KestrelRejections.AsProblems));
+    // Kestrel reads up to this much of a body ahead of the application per connection (1 MiB by default): with a hundred
+    // agents sending large bodies at once that alone was a hundred MiB of buffers.
+    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBufferSize = 64 * 1024);
     builder.Services
         .AddSingleton(api)
         .AddSingleton(ingest)
+        .AddSingleton(BytesInFlight.From(config))
         .AddSingleton<Payloads>()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<Timestamps>()

@@ -193,8 +193,8 @@ public static class IngestKeyAccess
     {
         var keySource = http.User.FindFirstValue(IngestKey.SourceIdClaim);
         if (keySource is null) return next(http);
-        var endpoint = http.GetEndpoint();
-        if (endpoint is null) return next(http);
+        // No route, or the router's own 404/405/415 answer (not a route endpoint): the key gets that answer, not a 403.
+        if (http.GetEndpoint() is not RouteEndpoint endpoint) return next(http);
         var allowed = endpoint.Metadata.GetMetadata<IngestKeyAllowed>() is not null;
         var routeSource = http.GetRouteValue("trafficSourceId") as string;
         if (allowed && (routeSource is null || (Guid.TryParse(routeSource, out var id) && id.ToString() == keySource)))

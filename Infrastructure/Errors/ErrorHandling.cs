@@ -45,7 +45,7 @@ public static class ErrorHandling
             {
                 404 => $"No route matches {http.Request.Method} {http.Request.Path}.",
                 405 => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
-                415 => "Send the body as application/json.",
+                415 => $"Content-Type {http.Request.ContentType} is not accepted here: send the body as application/json.",
                 _ => null,
             };
             return Problem.WriteAsync(http, http.Response.StatusCode, detail);

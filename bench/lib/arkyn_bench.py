@@ -341,6 +341,67 @@ def measure_batches(port, key, source, seconds, concurrency, size):
     }
 
 
+# ---------------------------------------------------------------------------------------------- (g) memory under many large bodies
+
+MEMORY_CLIENTS = env_int("BENCH_MEMORY_CLIENTS", 150)
+MEMORY_SECONDS = env_int("BENCH_MEMORY_SECONDS", 10)
+
+
+def measure_memory(port, key, source, pid, clients, seconds):
+    """`clients` concurrent agents post ~1 MB batches (1,000 records of ~1 KiB, new ids each time) as fast as they are
+    answered, while one more client calls GET /healthz every 0.1 s; then the server's peak RSS. Answers 503 (the
+    bytes-in-flight budget is full) are counted, not errors: the agent would retry after Retry-After."""
+    template = record_template_1k()
+    run = uuid.uuid4().hex[:8]
+    lock = threading.Lock()
+    statuses = {}
+    path = f"/http-traffic-record/{source}/batch"
+    deadline = time.perf_counter() + seconds
+    before = memory(pid)
+
+    def agent(w):
+        api = Api(port, key, timeout=60)
+        n = 0
+        while time.perf_counter() < deadline:
+            ids = [f"{run}-{w:04x}-4000-8000-{n + i:012x}" for i in range(BATCH_SIZE)]
+            n += BATCH_SIZE
+            body = ('{"records":[' + ",".join(template.replace("@ID@", i) for i in ids) + "]}").encode()
+            try:
+                status, _ = api.call("POST", path, raw=body, retry=False)
+            except (http.client.HTTPException, OSError) as e:
+                status = type(e).__name__
+                api.close()
+            with lock:
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+            if status == 503:
+                time.sleep(1)  # the answer's Retry-After
+        api.close()
+
+    # The probe runs in a process of its own: among the agents' threads it would wait for Python's lock, not the server.
+    probe = subprocess.Popen([sys.executable, os.path.abspath(__file__), "healthz-probe", "--port", str(port), "--seconds", str(seconds)],
+                             stdout=subprocess.PIPE, text=True)
+    threads = [threading.Thread(target=agent, args=(w,)) for w in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    health = json.loads(probe.communicate()[0])
+    lat = sorted(health["latencies"])
+    return {"clients": clients, "seconds": seconds, "batch_statuses": statuses,
+            "healthz_calls": health["calls"], "healthz_failed": health["failed"],
+            "healthz_p99_ms": round(pct(lat, 99) * 1000, 1) if lat else None,
+            "healthz_max_ms": round(lat[-1] * 1000, 1) if lat else None,
+            "memory_before": before, "memory_after": memory(pid)}
+
+
+def fmt_memory(g):
+    if not g:
+        return "n/a"
+    stored = g["batch_statuses"].get("207", 0)
+    return (f"{g['memory_after'].get('VmHWM', '?')} MiB peak, {g['clients']} clients: {stored} batches 207, "
+            f"{g['batch_statuses'].get('503', 0)} 503; /healthz max {g['healthz_max_ms']} ms, failed {g['healthz_failed']}")
+
+
 # ---------------------------------------------------------------------------------------------- (e) seeding 1M rows
 
 DOMAINS = ["https://api.shop.example", "https://auth.shop.example", "http://localhost:8080"]
@@ -720,9 +781,39 @@ def cmd_engine(a):
     check_server()
     result["f_memory"] = memory(a.pid)
     say(f"(f) peak RSS (VmHWM) {result['f_memory'].get('VmHWM')} MiB")
+    # Last, so that the peak RSS above stays the one of the other phases.
+    say(f"(g) memory: {MEMORY_CLIENTS} clients posting ~1 MB batches for {MEMORY_SECONDS} s, GET /healthz throughout")
+    result["g_memory"] = measure_memory(a.port, key, src, a.pid, MEMORY_CLIENTS, MEMORY_SECONDS)
+    say(f"(g) {fmt_memory(result['g_memory'])}")
     result["finished"] = now_iso()
     with open(a.out, "w") as f:
         json.dump(result, f, indent=2)
+
+
+def cmd_healthz_probe(a):
+    """GET /healthz every 0.1 s for the given seconds; prints the calls, failures and latencies as JSON."""
+    health = {"calls": 0, "failed": 0, "latencies": []}
+    api = Api(a.port, timeout=10)
+    deadline = time.perf_counter() + a.seconds
+    while time.perf_counter() < deadline:
+        t0 = time.perf_counter()
+        try:
+            status, _ = api.call("GET", "/healthz", retry=False)
+        except (http.client.HTTPException, OSError):
+            status = None
+            api.close()
+        health["calls"] += 1
+        health["latencies"].append(time.perf_counter() - t0)
+        if status != 200:
+            health["failed"] += 1
+        time.sleep(0.1)
+    api.close()
+    print(json.dumps(health))
+
+
+def cmd_memory(a):
+    state = setup_account(a.port)
+    print(json.dumps(measure_memory(a.port, state["write_key"], state["write_source"], a.pid, a.clients, a.seconds), indent=2))
 
 
 def cmd_crash_setup(a):
@@ -894,6 +985,7 @@ def median_of_runs(runs):
         else:
             merged[key] = next(r[key] for r in runs if r.get(key, {}).get("status") != "ok")
     med(("f_memory", "VmHWM"))
+    med(("g_memory", "memory_after", "VmHWM"))
     merged["runs"] = runs
     merged["run_count"] = len(runs)
     return merged
@@ -928,6 +1020,8 @@ def cmd_report(a):
             if e.get("status") == "ok":
                 text = "median/p95 " + text
             return text
+        if row == "memory":
+            return fmt_memory(r.get("g_memory"))
         if row == "RSS":
             return f"{r['f_memory'].get('VmHWM', '?')} MiB peak (VmHWM)"
         return ""
@@ -935,7 +1029,7 @@ def cmd_report(a):
     rows = [("a", "POST /http-traffic"), ("b", "POST /http-traffic-record 1KiB"),
             ("b2", "POST /ingest-log 1KiB as text"), ("c", f"batch of {BATCH_SIZE}"),
             ("d", "GET /healthz (baseline)"), ("e-list", "list ?status=500 20 rows"), ("e-cursor", "deep cursor page"),
-            ("e-stats", "24 h stats"), ("RSS", "server peak RSS")]
+            ("e-stats", "24 h stats"), ("RSS", "server peak RSS"), ("memory", "peak RSS, many 1 MB batches")]
     table = {row: {n: cell(row, engines[n]) for n in names} for row, _ in rows}
     label_w = max(len(f"{r} {l}") for r, l in rows)
     col_w = {n: max(len(titles.get(n, n)), *(len(table[r][n]) for r, _ in rows)) for n in names}
@@ -1015,6 +1109,14 @@ def main():
     c.add_argument("--state", required=True)
     c.add_argument("--acked", required=True)
     c.add_argument("--out", required=True)
+    m = sub.add_parser("memory", help="only (g), against a running server with registration open")
+    m.add_argument("--port", type=int, required=True)
+    m.add_argument("--pid", type=int, required=True)
+    m.add_argument("--clients", type=int, default=MEMORY_CLIENTS)
+    m.add_argument("--seconds", type=int, default=MEMORY_SECONDS)
+    h = sub.add_parser("healthz-probe")
+    h.add_argument("--port", type=int, required=True)
+    h.add_argument("--seconds", type=int, required=True)
     r = sub.add_parser("report")
     r.add_argument("--results", required=True)
     r.add_argument("--load-start", default="")
@@ -1022,7 +1124,8 @@ def main():
     a = p.parse_args()
     try:
         {"engine": cmd_engine, "crash-setup": cmd_crash_setup, "crash-load": cmd_crash_load,
-         "crash-check": cmd_crash_check, "report": cmd_report}[a.cmd](a)
+         "crash-check": cmd_crash_check, "report": cmd_report, "memory": cmd_memory,
+         "healthz-probe": cmd_healthz_probe}[a.cmd](a)
     except BenchError as err:
         print(f"bench: {err}", file=sys.stderr)
         sys.exit(1)
