@@ -1,3 +1,4 @@
+using Arkyn.Features.Dashboard;
 using Arkyn.Infrastructure;
 using Arkyn.Infrastructure.Auth;
 using Arkyn.Infrastructure.Database;
@@ -48,6 +49,7 @@ try
     await app.Services.GetRequiredService<Migrator>().MigrateAsync();
     await app.Services.GetRequiredService<TokenKeys>().InitializeAsync();
 
+    app.UseDashboard();
     app.UseProblemResponses()
         .UseBodyLimits(api, ingest)
         .UseAuthentication()
