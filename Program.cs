@@ -43,12 +43,14 @@ try
     builder.Services.AddSingleton<GroupCommit>().AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
     builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
         .AddSingleton<Arkyn.Features.HttpTrafficRecords.KnownTrafficIds>();
+    builder.Services.AddJsonCompression();
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
     var app = builder.Build();
     await app.Services.GetRequiredService<Migrator>().MigrateAsync();
     await app.Services.GetRequiredService<TokenKeys>().InitializeAsync();
 
+    app.UseJsonCompression();
     app.UseDashboard();
     app.UseProblemResponses()
         .UseBodyLimits(api, ingest)

@@ -3,16 +3,21 @@ import { h, s, parseTime, shortDate, count, ms } from './dom.js';
 
 const W = 800, H = 260, LEFT = 56, RIGHT = 64, TOP = 16, BOTTOM = 36;
 
-function niceMax(value) {
-  if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  return [1, 2, 2.5, 5, 10].map(f => f * power).find(v => v >= value);
+/** Axis ticks from 0 to a round top, at most 5 steps of 1, 2 or 5 × 10ⁿ (whole steps for counts). */
+function ticks(max, whole) {
+  const rough = Math.max(max, 1) / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  let step = [1, 2, 5, 10].map(f => f * power).find(v => v >= rough);
+  if (whole) step = Math.max(1, Math.round(step));
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  return Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step);
 }
 
 export function chart(series, title) {
   const buckets = series.map(b => ({ ...b, at: parseTime(b.start), errors: b.errorCount + b.fatalCount }));
-  const maxCount = niceMax(Math.max(0, ...buckets.map(b => b.count)));
-  const maxP95 = niceMax(Math.max(0, ...buckets.map(b => b.p95 ?? 0)));
+  const countTicks = ticks(Math.max(0, ...buckets.map(b => b.count)), true);
+  const msTicks = ticks(Math.max(0, ...buckets.map(b => b.p95 ?? 0)), false);
+  const maxCount = countTicks.at(-1), maxP95 = msTicks.at(-1);
   const plotW = W - LEFT - RIGHT, plotH = H - TOP - BOTTOM;
   const step = plotW / Math.max(buckets.length, 1);
   const barW = Math.max(step * 0.8, 0.5);
@@ -20,11 +25,12 @@ export function chart(series, title) {
   const yMs = v => TOP + plotH - (v / maxP95) * plotH;
   const x = i => LEFT + i * step;
 
-  const grid = [0, 0.25, 0.5, 0.75, 1].map(f => [
-    s('line', { x1: LEFT, x2: W - RIGHT, y1: y(f * maxCount), y2: y(f * maxCount), class: 'grid' }),
-    s('text', { x: LEFT - 6, y: y(f * maxCount) + 4, 'text-anchor': 'end', class: 'axis' }, count(f * maxCount)),
-    s('text', { x: W - RIGHT + 6, y: yMs(f * maxP95) + 4, class: 'axis latency' }, ms(f * maxP95)),
-  ]);
+  const grid = [
+    countTicks.map(v => [
+      s('line', { x1: LEFT, x2: W - RIGHT, y1: y(v), y2: y(v), class: 'grid' }),
+      s('text', { x: LEFT - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, count(v))]),
+    msTicks.map(v => s('text', { x: W - RIGHT + 6, y: yMs(v) + 4, class: 'axis latency' }, ms(v))),
+  ];
   const labelEvery = Math.max(1, Math.ceil(buckets.length / 6));
   const ticks = buckets.map((b, i) => (i % labelEvery === 0 && b.at
     ? s('text', { x: x(i) + step / 2, y: H - BOTTOM + 18, 'text-anchor': 'middle', class: 'axis' }, shortDate(b.at)) : null));

@@ -24,9 +24,13 @@ function controls(ctx, w) {
   const from = h('input', { type: 'datetime-local', name: 'startDate', value: toLocalInput(w.startDate) });
   const to = h('input', { type: 'datetime-local', name: 'endDate', value: toLocalInput(w.endDate) });
   const custom = h('span', { class: 'custom', hidden: w.range !== 'custom' }, field('From', from), field('To', to));
-  range.addEventListener('change', () => { custom.hidden = range.value !== 'custom'; });
+  const interval = select('interval', INTERVALS, w.interval);
+  range.addEventListener('change', () => {
+    custom.hidden = range.value !== 'custom';
+    if (RANGES[range.value]) interval.value = RANGES[range.value][1];
+  });
   const form = h('form', { class: 'filters', 'aria-label': 'Stats window' },
-    field('Time range', range), custom, field('Interval', select('interval', INTERVALS, w.interval)),
+    field('Time range', range), custom, field('Interval', interval),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Show')));
   form.addEventListener('submit', e => {
     e.preventDefault();
