@@ -10,13 +10,27 @@ namespace Arkyn.Tests.Dashboard;
 /// Base of the browser tests: finds controls as a person would (by their label, their text, their role) and arranges
 /// data through the public API. Screenshots go to TestResults/dashboard/ beside the test assembly, never into the repo.
 /// </summary>
-public abstract class BrowserTest : ApiTest
+public abstract class BrowserTest : ApiTest, IDisposable
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     protected BrowserTest(BrowserApp app) : base(app) => Web = app;
 
     protected BrowserApp Web { get; }
+
+    /// <summary>A failed test leaves the page it ended on, as a picture and as text, beside the screenshots.</summary>
+    public void Dispose()
+    {
+        GC.SuppressFinalize(this);
+        if (TestContext.Current.TestState?.Result != TestResult.Failed || TestContext.Current.Test is not { } test) return;
+        try
+        {
+            var name = $"failed-{test.TestCase.TestMethodName}";
+            Screenshot(name);
+            File.WriteAllText(Path.Combine(OutputFolder(App.Engine.ToString()), $"{name}.txt"), $"{Browser.Url}\n\n{Browser.FindElement(By.TagName("body")).Text}");
+        }
+        catch (WebDriverException) { }
+    }
     protected ChromeDriver Browser => Web.Browser;
 
     public static string OutputFolder(string engine) =>

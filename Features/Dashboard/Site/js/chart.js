@@ -32,7 +32,7 @@ export function chart(series, title) {
     msTicks.map(v => s('text', { x: W - RIGHT + 6, y: yMs(v) + 4, class: 'axis latency' }, ms(v))),
   ];
   const labelEvery = Math.max(1, Math.ceil(buckets.length / 6));
-  const ticks = buckets.map((b, i) => (i % labelEvery === 0 && b.at
+  const labels = buckets.map((b, i) => (i % labelEvery === 0 && b.at
     ? s('text', { x: x(i) + step / 2, y: H - BOTTOM + 18, 'text-anchor': 'middle', class: 'axis' }, shortDate(b.at)) : null));
   const bars = buckets.map((b, i) => s('g', { class: 'bucket' },
     s('title', {}, `${b.at ? shortDate(b.at) : b.start}: ${count(b.count)} requests, ${count(b.errors)} errors (${count(b.fatalCount)} 5xx), p95 ${ms(b.p95)}`),
@@ -55,7 +55,7 @@ export function chart(series, title) {
 
   return h('figure', { class: 'chart' },
     s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${title}. ${summary}` },
-      s('g', {}, grid), s('g', {}, bars), s('path', { d, class: 'line' }), s('g', {}, dots), s('g', {}, ticks),
+      s('g', {}, grid), s('g', {}, bars), s('path', { d, class: 'line' }), s('g', {}, dots), s('g', {}, labels),
       s('text', { x: 12, y: TOP + plotH / 2, transform: `rotate(-90 12 ${TOP + plotH / 2})`, 'text-anchor': 'middle', class: 'axis' }, 'requests'),
       s('text', { x: W - 8, y: TOP + plotH / 2, transform: `rotate(90 ${W - 8} ${TOP + plotH / 2})`, 'text-anchor': 'middle', class: 'axis latency' }, 'p95 latency')),
     h('figcaption', {},
