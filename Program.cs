@@ -1,3 +1,4 @@
+using Arkyn.Features.Dashboard;
 using Arkyn.Infrastructure;
 using Arkyn.Infrastructure.Auth;
 using Arkyn.Infrastructure.Database;
@@ -47,6 +48,7 @@ try
     builder.Services.AddSingleton<GroupCommit>().AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
     builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
         .AddSingleton<Arkyn.Features.HttpTrafficRecords.KnownTrafficIds>();
+    builder.Services.AddJsonCompression();
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
     var app = builder.Build();
@@ -54,6 +56,8 @@ try
     await app.Services.GetRequiredService<TokenKeys>().InitializeAsync();
     StartupBanner.LogWhenStarted(app, database);
 
+    app.UseJsonCompression();
+    app.UseDashboard();
     app.UseProblemResponses()
         .UseBodyLimits(api, ingest)
         .UseAuthentication()
