@@ -36,8 +36,13 @@ try
                 d.Title = "Arkyn";
                 d.Version = "v1";
                 d.Description = "Self-hosted HTTP traffic monitoring API. Authorize with `Bearer <token>` from POST /user/auth.";
+                d.SchemaSettings.SchemaNameGenerator = new OpenApiNames.SchemaNames();
+                d.OperationProcessors.Add(new OpenApiOperations());
+                d.DocumentProcessors.Add(new OpenApiDocumentRules());
             };
             o.ShortSchemaNames = false;
+            o.AutoTagPathSegmentIndex = 0;
+            o.EnableJWTBearerAuth = false;
         });
     builder.Services.AddSingleton<GroupCommit>().AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
     builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
@@ -65,7 +70,7 @@ try
             c.Errors.ProducesMetadataType = typeof(Problem);
             c.Errors.ResponseBuilder = Problem.FromFailures;
         })
-        .UseSwaggerGen();
+        .UseSwaggerGen(OpenApiDocumentRules.ServedFromAnyHost);
 
     await app.RunAsync();
     return 0;

@@ -11,4 +11,10 @@ public static class OpenApi
             builder.Produces<Problem>(code, Problem.ContentType);
         return builder;
     }
+
+    /// <summary>The operation id when the one derived from the slice (verb + area) does not read as a verb phrase.</summary>
+    public static RouteHandlerBuilder OperationId(this RouteHandlerBuilder builder, string operationId) =>
+        builder.WithMetadata(new OperationIdMetadata(operationId));
 }
+
+public sealed record OperationIdMetadata(string OperationId);

@@ -1,0 +1,117 @@
+using Arkyn.Infrastructure.Auth;
+using Arkyn.Infrastructure.Errors;
+using FastEndpoints;
+using Microsoft.AspNetCore.Authorization;
+using Namotion.Reflection;
+using Newtonsoft.Json.Linq;
+using NJsonSchema;
+using NSwag;
+using NSwag.Generation.AspNetCore;
+using NSwag.Generation.Processors;
+using NSwag.Generation.Processors.Contexts;
+
+namespace Arkyn.Infrastructure.Http;
+
+/// <summary>
+/// Gives every operation its name, tag and security, and the problem responses that come from the pipeline rather
+/// than from the endpoint (authentication, ingest key access, body limits, content type, rate limit, 500), so a new
+/// route is documented truthfully without repeating them. An endpoint's own codes stay in its Description().
+/// </summary>
+public sealed class OpenApiOperations : IOperationProcessor
+{
+    public const string UserToken = "userToken";
+    public const string IngestKeyScheme = "ingestKey";
+
+    public bool Process(OperationProcessorContext context)
+    {
+        var metadata = ((AspNetCoreOperationProcessorContext)context).ApiDescription.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<EndpointDefinition>().SingleOrDefault() is not { } endpoint) return true;
+        var operation = context.OperationDescription.Operation;
+        var method = context.OperationDescription.Method;
+        var path = context.OperationDescription.Path;
+
+        operation.OperationId = metadata.OfType<OperationIdMetadata>().LastOrDefault()?.OperationId ?? OpenApiNames.OperationId(endpoint.EndpointType);
+        // FastEndpoints' own "|verb:route|version|" tag is read and removed by its document processor: keep it.
+        var internalTags = operation.Tags.Where(t => t.StartsWith('|')).ToList();
+        operation.Tags.Clear();
+        operation.Tags.Add(OpenApiNames.Tag(endpoint.EndpointType, method));
+        operation.Tags.AddRange(internalTags);
+
+        var anonymous = metadata.OfType<IAllowAnonymous>().Any();
+        var keyAllowed = metadata.OfType<IngestKeyAllowed>().Any();
+        operation.Security = anonymous ? [new OpenApiSecurityRequirement()]
+            : keyAllowed ? [Requirement(UserToken), Requirement(IngestKeyScheme)]
+            : [Requirement(UserToken)];
+
+        var hasBody = operation.RequestBody is not null;
+        if (!anonymous)
+        {
+            Add(context, 400, "Missing authentication token, or invalid input (the fields are named in errors).");
+            Add(context, 401, "The token is invalid or expired, or its user no longer exists.");
+        }
+        else if (hasBody || operation.Parameters.Count > 0)
+            Add(context, 400, "Invalid input: the fields are named in errors.");
+        if (!keyAllowed)
+            Add(context, 403, "An ingest key may not call this route.");
+        else if (path.Contains("{trafficSourceId}", StringComparison.Ordinal))
+            Add(context, 403, "The traffic source belongs to another user, or the ingest key to another traffic source.");
+        if (hasBody)
+        {
+            Add(context, 413, "The request body is over the configured limit.");
+            Add(context, 415, "The body is not sent as application/json.");
+        }
+        if (keyAllowed)
+            Add(context, 429, "The ingest key is over its rate limit (Ingest:RateLimit); see Retry-After.");
+        Add(context, 500, "An unexpected error; quote the traceId when reporting it.");
+
+        foreach (var (code, response) in operation.Responses)
+            if (int.TryParse(code, out var status) && status >= 400)
+                MakeProblem(context, status, response);
+        return true;
+    }
+
+    static OpenApiSecurityRequirement Requirement(string scheme) => new() { [scheme] = [] };
+
+    static void Add(OperationProcessorContext context, int status, string description)
+    {
+        var responses = context.OperationDescription.Operation.Responses;
+        var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!responses.ContainsKey(key)) responses[key] = new OpenApiResponse { Description = description };
+    }
+
+    /// <summary>Every error answer is application/problem+json with the Problem schema, and an example of its status.</summary>
+    static void MakeProblem(OperationProcessorContext context, int status, OpenApiResponse response)
+    {
+        var schema = context.SchemaGenerator.GenerateWithReferenceAndNullability<JsonSchema>(typeof(Problem).ToContextualType(), false, context.SchemaResolver);
+        var example = response.Content.Values.FirstOrDefault()?.Example ?? ProblemExample(status, context.OperationDescription.Path);
+        response.Content.Clear();
+        response.Content[Problem.ContentType] = new OpenApiMediaType { Schema = schema, Example = example };
+    }
+
+    static JObject ProblemExample(int status, string path)
+    {
+        var example = new JObject
+        {
+            ["type"] = "about:blank",
+            ["title"] = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+            ["status"] = status,
+            ["detail"] = status switch
+            {
+                400 => "One or more fields are invalid.",
+                401 => "The token is invalid, expired, or its user no longer exists.",
+                403 => "You do not have permission for this action.",
+                404 => "No traffic source has this id.",
+                409 => "The request or response is already attached to other traffic.",
+                413 => "The request body is larger than 1048576 bytes.",
+                415 => "Send the body as application/json.",
+                429 => "This ingest key is over its rate limit; retry after 1 s.",
+                _ => "An unexpected error occurred. Quote the traceId when reporting it.",
+            },
+            ["instance"] = path,
+            ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        };
+        if (status == 400) example["errors"] = new JObject { ["domainId"] = new JArray("domainId is required.") };
+        if (status == 404) example["errors"] = new JObject { ["trafficSourceId"] = new JArray("No traffic source has this id.") };
+        return example;
+    }
+}
