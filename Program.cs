@@ -37,6 +37,7 @@ try
                 d.Version = "v1";
                 d.Description = "Self-hosted HTTP traffic monitoring API. Authorize with `Bearer <token>` from POST /user/auth.";
                 d.SchemaSettings.SchemaNameGenerator = new OpenApiNames.SchemaNames();
+                d.SchemaSettings.AlwaysAllowAdditionalObjectProperties = true; // unknown fields are ignored, not refused
                 d.OperationProcessors.Add(new OpenApiOperations());
                 d.DocumentProcessors.Add(new OpenApiDocumentRules());
             };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NJsonSchema.Annotations;
 using Arkyn.Infrastructure;
 using FluentValidation;
 
@@ -22,10 +23,10 @@ public class RecordInput
     public int? Status { get; set; }
     public double? ElapsedTime { get; set; }
     public string? TrafficUserId { get; set; }
-    public JsonElement? RequestHeaders { get; set; }
+    [JsonSchemaType(typeof(Dictionary<string, object>))] public JsonElement? RequestHeaders { get; set; }
     public JsonElement? RequestBody { get; set; }
-    public JsonElement? QueryParams { get; set; }
-    public JsonElement? ResponseHeaders { get; set; }
+    [JsonSchemaType(typeof(Dictionary<string, object>))] public JsonElement? QueryParams { get; set; }
+    [JsonSchemaType(typeof(Dictionary<string, object>))] public JsonElement? ResponseHeaders { get; set; }
     public JsonElement? ResponseBody { get; set; }
 
     public static DateTimeOffset? ParseTimestamp(string? value) =>
@@ -68,10 +69,8 @@ public sealed class RecordRules : AbstractValidator<RecordInput>
             .Must(e => e is null || double.IsFinite(e.Value) && e >= 0).WithMessage("elapsedTime must be a non-negative number of milliseconds.");
         RuleFor(r => r.TrafficUserId).MaximumLength(Traffic.MaxTrafficUserIdLength)
             .WithMessage($"trafficUserId must be at most {Traffic.MaxTrafficUserIdLength} characters.");
-        RuleFor(r => r.RequestHeaders).Must(IsObject).WithMessage("requestHeaders must be a JSON object.");
-        RuleFor(r => r.QueryParams).Must(IsObject).WithMessage("queryParams must be a JSON object.");
-        RuleFor(r => r.ResponseHeaders).Must(IsObject).WithMessage("responseHeaders must be a JSON object.");
+        RuleFor(r => r.RequestHeaders).RequiredObject("requestHeaders");
+        RuleFor(r => r.QueryParams).RequiredObject("queryParams");
+        RuleFor(r => r.ResponseHeaders).RequiredObject("responseHeaders");
     }
-
-    static bool IsObject(JsonElement? value) => value?.ValueKind == JsonValueKind.Object;
 }

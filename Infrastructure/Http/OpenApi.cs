@@ -1,4 +1,5 @@
 using Arkyn.Infrastructure.Errors;
+using FastEndpoints;
 
 namespace Arkyn.Infrastructure.Http;
 
@@ -9,6 +10,15 @@ public static class OpenApi
     {
         foreach (var code in statusCodes)
             builder.Produces<Problem>(code, Problem.ContentType);
+        return builder;
+    }
+
+    /// <summary>The success answers of a route, replacing the framework's default 200: e.g. Answers&lt;T&gt;(201, 200).</summary>
+    public static RouteHandlerBuilder Answers<T>(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        builder.ClearDefaultProduces(200);
+        foreach (var code in statusCodes)
+            builder.Produces<T>(code, "application/json");
         return builder;
     }
 

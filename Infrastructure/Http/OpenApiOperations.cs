@@ -2,6 +2,7 @@ using Arkyn.Infrastructure.Auth;
 using Arkyn.Infrastructure.Errors;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.WebUtilities;
 using Namotion.Reflection;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
@@ -52,7 +53,9 @@ public sealed class OpenApiOperations : IOperationProcessor
         else if (hasBody || operation.Parameters.Count > 0)
             Add(context, 400, "Invalid input: the fields are named in errors.");
         if (!keyAllowed)
-            Add(context, 403, "An ingest key may not call this route.");
+            Add(context, 403, operation.Responses.ContainsKey("403")
+                ? "The resource belongs to another user, or the caller is an ingest key, which may not call this route."
+                : "An ingest key may not call this route.");
         else if (path.Contains("{trafficSourceId}", StringComparison.Ordinal))
             Add(context, 403, "The traffic source belongs to another user, or the ingest key to another traffic source.");
         if (hasBody)
@@ -64,8 +67,17 @@ public sealed class OpenApiOperations : IOperationProcessor
             Add(context, 429, "The ingest key is over its rate limit (Ingest:RateLimit); see Retry-After.");
         Add(context, 500, "An unexpected error; quote the traceId when reporting it.");
 
+        // FastEndpoints puts the request example on the shared schema; it belongs to this operation's body.
+        foreach (var media in operation.RequestBody?.Content.Values ?? [])
+            if (media.Schema?.ActualSchema is { Example: { } example } schema)
+            {
+                media.Example ??= example;
+                schema.Example = null;
+            }
+
+        // An error answer with a body of its own (the 503 of /readyz) keeps it; every other one is a problem.
         foreach (var (code, response) in operation.Responses)
-            if (int.TryParse(code, out var status) && status >= 400)
+            if (int.TryParse(code, out var status) && status >= 400 && response.Content.Keys.All(type => type == Problem.ContentType))
                 MakeProblem(context, status, response);
         return true;
     }
@@ -76,32 +88,35 @@ public sealed class OpenApiOperations : IOperationProcessor
     {
         var responses = context.OperationDescription.Operation.Responses;
         var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (!responses.ContainsKey(key)) responses[key] = new OpenApiResponse { Description = description };
+        // A code the endpoint listed without saying why (the framework's reason phrase) gets the pipeline's reason.
+        if (!responses.TryGetValue(key, out var response)) responses[key] = new OpenApiResponse { Description = description };
+        else if (string.IsNullOrEmpty(response.Description) || response.Description == ReasonPhrases.GetReasonPhrase(status)) response.Description = description;
     }
 
     /// <summary>Every error answer is application/problem+json with the Problem schema, and an example of its status.</summary>
     static void MakeProblem(OperationProcessorContext context, int status, OpenApiResponse response)
     {
         var schema = context.SchemaGenerator.GenerateWithReferenceAndNullability<JsonSchema>(typeof(Problem).ToContextualType(), false, context.SchemaResolver);
-        var example = response.Content.Values.FirstOrDefault()?.Example ?? ProblemExample(status, context.OperationDescription.Path);
+        var example = response.Content.Values.FirstOrDefault()?.Example ?? ProblemExample(status, context.OperationDescription.Path, response.Description);
         response.Content.Clear();
         response.Content[Problem.ContentType] = new OpenApiMediaType { Schema = schema, Example = example };
     }
 
-    static JObject ProblemExample(int status, string path)
+    /// <summary>A problem of this status; its detail is the response's description when the endpoint gave one.</summary>
+    static JObject ProblemExample(int status, string path, string? description)
     {
         var example = new JObject
         {
             ["type"] = "about:blank",
-            ["title"] = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+            ["title"] = ReasonPhrases.GetReasonPhrase(status),
             ["status"] = status,
-            ["detail"] = status switch
+            ["detail"] = status is 403 or 404 or 409 && description is { Length: > 0 } && description != ReasonPhrases.GetReasonPhrase(status) ? description : status switch
             {
                 400 => "One or more fields are invalid.",
                 401 => "The token is invalid, expired, or its user no longer exists.",
                 403 => "You do not have permission for this action.",
                 404 => "No traffic source has this id.",
-                409 => "The request or response is already attached to other traffic.",
+                409 => "This value is already taken.",
                 413 => "The request body is larger than 1048576 bytes.",
                 415 => "Send the body as application/json.",
                 429 => "This ingest key is over its rate limit; retry after 1 s.",

@@ -1,3 +1,4 @@
+using Arkyn.Infrastructure.Http;
 using FastEndpoints;
 
 namespace Arkyn.Features.Health.Live;
@@ -8,6 +9,7 @@ public sealed class Endpoint : EndpointWithoutRequest<Response>
     {
         Get("/healthz");
         AllowAnonymous();
+        Description(b => b.OperationId("getLiveness"));
         Summary(s => s.Summary = "Liveness: the process answers. Touches nothing else.");
     }
 

@@ -1,3 +1,4 @@
+using Arkyn.Infrastructure.Http;
 using FastEndpoints;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -9,7 +10,7 @@ public sealed class Endpoint(HealthCheckService health) : EndpointWithoutRequest
     {
         Get("/readyz");
         AllowAnonymous();
-        Description(b => b.Produces<Response>(503));
+        Description(b => b.OperationId("getReadiness").Produces<Response>(503, "application/json"));
         Summary(s => s.Summary = "Readiness: the database answers. 503 when it does not.");
     }
 
