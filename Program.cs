@@ -38,6 +38,7 @@ try
                 d.Description = "Self-hosted HTTP traffic monitoring API. Authorize with `Bearer <token>` from POST /user/auth.";
                 d.SchemaSettings.SchemaNameGenerator = new OpenApiNames.SchemaNames();
                 d.SchemaSettings.AlwaysAllowAdditionalObjectProperties = true; // unknown fields are ignored, not refused
+                d.MarkNonNullablePropsAsRequired(); // what a response always carries is required: generated clients type it non-null
                 d.OperationProcessors.Add(new OpenApiOperations());
                 d.DocumentProcessors.Add(new OpenApiDocumentRules());
             };

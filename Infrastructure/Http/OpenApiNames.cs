@@ -76,10 +76,13 @@ public static class OpenApiNames
     /// <summary>
     /// Schema names: an action's Request/Response read "{Action}{Area, singular}Request" (CreateHttpTrafficRequest);
     /// an area's "{Thing}Response" reads "{Thing}" (HttpTraffic); other slice types keep their name, prefixed with the
-    /// action unless it already says it (BatchSuccess, EndpointStats); PageOf&lt;T&gt; reads "{T}Page".
+    /// action unless it already says it (BatchSuccess, EndpointStats); PageOf&lt;T&gt; reads "{T}Page". A type that
+    /// reads badly so names itself with [JsonSchema("Name")].
     /// </summary>
     public static string Schema(Type type)
     {
+        if (type.GetCustomAttributes(typeof(NJsonSchema.Annotations.JsonSchemaAttribute), false) is [NJsonSchema.Annotations.JsonSchemaAttribute { Name.Length: > 0 } named])
+            return named.Name;
         if (type.IsGenericType)
         {
             var arguments = string.Concat(type.GetGenericArguments().Select(Schema));

@@ -62,7 +62,7 @@ public abstract class OpenApiTests(ArkynApp app) : ApiTest(app)
         async Task<Reply> Send(HttpMethod method, string path, object? body = null, string? token = null)
         {
             var reply = await SendAsync(method, path, body, token);
-            check.Assert(method, path, reply);
+            check.Assert(method, path, body is null ? null : System.Text.Json.JsonSerializer.Serialize(body), reply);
             return reply;
         }
 
@@ -71,7 +71,8 @@ public abstract class OpenApiTests(ArkynApp app) : ApiTest(app)
         var email = $"ada-{Guid.NewGuid():N}@example.com";
         var user = (await Send(HttpMethod.Post, "/user", new { name = "Ada", email, password = "correct horse" })).Json["id"]!.GetValue<string>();
         await Send(HttpMethod.Post, "/user", new { name = "Ada", email, password = "correct horse" });
-        await Send(HttpMethod.Post, "/user", new { name = "Ada" });
+        var noEmail = AssertProblem(await Send(HttpMethod.Post, "/user", new { name = "Ada" }), HttpStatusCode.BadRequest, "email");
+        Assert.Equal("email is required.", noEmail["errors"]!["email"]![0]!.GetValue<string>());
         await Send(HttpMethod.Post, "/user/auth", new { email, password = "wrong horse" });
         var token = (await Send(HttpMethod.Post, "/user/auth", new { email, password = "correct horse" })).Json["token"]!.GetValue<string>();
         await Send(HttpMethod.Get, "/user/me", token: token);
@@ -82,6 +83,8 @@ public abstract class OpenApiTests(ArkynApp app) : ApiTest(app)
 
         var source = (await Send(HttpMethod.Post, "/traffic-source", new { name = "Shop", trafficDomain = "shop.example.com" }, token)).Json["id"]!.GetValue<string>();
         await Send(HttpMethod.Post, "/traffic-source", new { name = "Shop", trafficDomain = "shop.example.com" }, token);
+        var noName = AssertProblem(await Send(HttpMethod.Post, "/traffic-source", new { trafficDomain = "x.example.com" }, token), HttpStatusCode.BadRequest, "name");
+        Assert.Equal("name is required.", noName["errors"]!["name"]![0]!.GetValue<string>());
         await Send(HttpMethod.Get, "/traffic-source?page=1&pageLimit=20", token: token);
         await Send(HttpMethod.Get, "/traffic-source?page=0", token: token);
         await Send(HttpMethod.Put, $"/traffic-source/{source}", new { name = "Shop API" }, token);
@@ -155,7 +158,8 @@ public abstract class OpenApiTests(ArkynApp app) : ApiTest(app)
         public int Answers { get; private set; }
         public HashSet<int> Statuses { get; } = [];
 
-        public void Assert(HttpMethod method, string url, Reply reply)
+        /// <summary>The answer's status and body against the operation; a body the server accepted against its request schema.</summary>
+        public void Assert(HttpMethod method, string url, string? sent, Reply reply)
         {
             var path = url.Split('?')[0];
             var template = templates.First(t => t.Path.IsMatch(path)).Template;
@@ -165,6 +169,12 @@ public abstract class OpenApiTests(ArkynApp app) : ApiTest(app)
             Xunit.Assert.True(operation.Responses.TryGetValue(status.ToString(), out var documented), $"{where}, which is not documented: {reply.Body}");
             Answers++;
             Statuses.Add(status);
+            // A 207 accepted the wrapper and answered for each record, the invalid ones too: only what fully succeeded is checked.
+            if (sent is not null && status < 300 && status != 207)
+            {
+                var accepted = operation.RequestBody.Content["application/json"].Schema.ActualSchema.Validate(sent, SchemaType.OpenApi3);
+                Xunit.Assert.True(accepted.Count == 0, $"{where} to a body its request schema refuses: {string.Join("; ", accepted)}\n{sent}");
+            }
             if (status == 204)
             {
                 Xunit.Assert.Empty(reply.Body);

@@ -1,5 +1,6 @@
 using Arkyn.Infrastructure.Http;
 using FastEndpoints;
+using NJsonSchema.Annotations;
 
 namespace Arkyn.Features.Health.Live;
 
@@ -16,4 +17,5 @@ public sealed class Endpoint : EndpointWithoutRequest<Response>
     public override Task HandleAsync(CancellationToken ct) => Send.OkAsync(new Response("Healthy"), ct);
 }
 
+[JsonSchema("Liveness")]
 public sealed record Response(string Status);

@@ -1,6 +1,7 @@
 using Arkyn.Infrastructure.Http;
 using FastEndpoints;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NJsonSchema.Annotations;
 
 namespace Arkyn.Features.Health.Ready;
 
@@ -23,4 +24,5 @@ public sealed class Endpoint(HealthCheckService health) : EndpointWithoutRequest
     }
 }
 
+[JsonSchema("Readiness")]
 public sealed record Response(string Status, Dictionary<string, string> Checks);
