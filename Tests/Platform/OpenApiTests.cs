@@ -129,6 +129,13 @@ public abstract class OpenApiTests(ArkynApp app) : ApiTest(app)
         await Send(HttpMethod.Get, $"/http-traffic-stats/{source}?interval=1h", token: token);
         await Send(HttpMethod.Get, $"/http-traffic-stats/{source}?interval=7s", token: token);
 
+        var plain = await SendRawAsync(HttpMethod.Post, "/traffic-source", "name=Shop", token,
+            m => m.Content!.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain"));
+        check.Assert(HttpMethod.Post, "/traffic-source", null, plain);
+        var huge = await SendRawAsync(HttpMethod.Post, "/request", $"{{\"headers\":{{}},\"queryParams\":{{}},\"body\":\"{new string('x', 1_100_000)}\"}}", token);
+        check.Assert(HttpMethod.Post, "/request", null, huge);
+        Assert.Equal([HttpStatusCode.UnsupportedMediaType, HttpStatusCode.RequestEntityTooLarge], new[] { plain.Status, huge.Status });
+
         var other = await RegisterAsync("Eve");
         await Send(HttpMethod.Get, $"/domain/{source}", token: other.Token);
         await Send(HttpMethod.Delete, $"/traffic-source/{source}", token: other.Token);
@@ -145,7 +152,7 @@ public abstract class OpenApiTests(ArkynApp app) : ApiTest(app)
         Assert.Contains(201, check.Statuses);
         Assert.Contains(204, check.Statuses);
         Assert.Contains(207, check.Statuses);
-        foreach (var status in new[] { 400, 401, 403, 404, 409 }) Assert.Contains(status, check.Statuses);
+        foreach (var status in new[] { 400, 401, 403, 404, 409, 413, 415 }) Assert.Contains(status, check.Statuses);
     }
 
     /// <summary>Finds the operation of an answer by method and path template, and checks its status and body against it.</summary>
