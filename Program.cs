@@ -42,8 +42,15 @@ try
                 d.Title = "Arkyn";
                 d.Version = "v1";
                 d.Description = "Self-hosted HTTP traffic monitoring API. Authorize with `Bearer <token>` from POST /user/auth.";
+                d.SchemaSettings.SchemaNameGenerator = new OpenApiNames.SchemaNames();
+                d.SchemaSettings.AlwaysAllowAdditionalObjectProperties = true; // unknown fields are ignored, not refused
+                d.MarkNonNullablePropsAsRequired(); // what a response always carries is required: generated clients type it non-null
+                d.OperationProcessors.Add(new OpenApiOperations());
+                d.DocumentProcessors.Add(new OpenApiDocumentRules());
             };
             o.ShortSchemaNames = false;
+            o.AutoTagPathSegmentIndex = 0;
+            o.EnableJWTBearerAuth = false;
         });
     builder.Services.AddSingleton<GroupCommit>().AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
     builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
@@ -75,7 +82,7 @@ try
             c.Errors.ProducesMetadataType = typeof(Problem);
             c.Errors.ResponseBuilder = Problem.FromFailures;
         })
-        .UseSwaggerGen();
+        .UseSwaggerGen(OpenApiDocumentRules.ServedFromAnyHost);
 
     await app.RunAsync();
     return 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NJsonSchema.Annotations;
 using Arkyn.Infrastructure;
 using FluentValidation;
 
@@ -24,10 +25,10 @@ public class RecordInput
     public double? ElapsedTime { get; set; }
     public string? TrafficUserId { get; set; }
     // Each of these may also be sent as its JSON text in a string, as the Arkyn npm client sends them.
-    [JsonConverter(typeof(JsonTextConverter))] public JsonElement? RequestHeaders { get; set; }
+    [JsonConverter(typeof(JsonTextConverter)), JsonSchemaType(typeof(Dictionary<string, object>))] public JsonElement? RequestHeaders { get; set; }
     [JsonConverter(typeof(JsonTextConverter))] public JsonElement? RequestBody { get; set; }
-    [JsonConverter(typeof(JsonTextConverter))] public JsonElement? QueryParams { get; set; }
-    [JsonConverter(typeof(JsonTextConverter))] public JsonElement? ResponseHeaders { get; set; }
+    [JsonConverter(typeof(JsonTextConverter)), JsonSchemaType(typeof(Dictionary<string, object>))] public JsonElement? QueryParams { get; set; }
+    [JsonConverter(typeof(JsonTextConverter)), JsonSchemaType(typeof(Dictionary<string, object>))] public JsonElement? ResponseHeaders { get; set; }
     [JsonConverter(typeof(JsonTextConverter))] public JsonElement? ResponseBody { get; set; }
 
     public static DateTimeOffset? ParseTimestamp(string? value) =>
@@ -70,10 +71,8 @@ public sealed class RecordRules : AbstractValidator<RecordInput>
             .Must(e => e is null || double.IsFinite(e.Value) && e >= 0).WithMessage("elapsedTime must be a non-negative number of milliseconds.");
         RuleFor(r => r.TrafficUserId).MaximumLength(Traffic.MaxTrafficUserIdLength)
             .WithMessage($"trafficUserId must be at most {Traffic.MaxTrafficUserIdLength} characters.");
-        RuleFor(r => r.RequestHeaders).Must(IsObject).WithMessage("requestHeaders must be a JSON object.");
-        RuleFor(r => r.QueryParams).Must(IsObject).WithMessage("queryParams must be a JSON object.");
-        RuleFor(r => r.ResponseHeaders).Must(IsObject).WithMessage("responseHeaders must be a JSON object.");
+        RuleFor(r => r.RequestHeaders).RequiredObject("requestHeaders");
+        RuleFor(r => r.QueryParams).RequiredObject("queryParams");
+        RuleFor(r => r.ResponseHeaders).RequiredObject("responseHeaders");
     }
-
-    static bool IsObject(JsonElement? value) => value?.ValueKind == JsonValueKind.Object;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NJsonSchema.Annotations;
 using Arkyn.Infrastructure;
 using Arkyn.Infrastructure.Database;
 using LinqToDB;
@@ -6,9 +7,9 @@ using LinqToDB.Async;
 
 namespace Arkyn.Features.HttpTrafficRecords;
 
-public sealed record RecordRequestView(JsonElement Headers, JsonElement? Body, bool BodyTruncated, JsonElement QueryParams);
+public sealed record RecordRequestView([property: JsonSchemaType(typeof(Dictionary<string, object>))] JsonElement Headers, JsonElement? Body, bool BodyTruncated, [property: JsonSchemaType(typeof(Dictionary<string, object>))] JsonElement QueryParams);
 
-public sealed record RecordResponseView(JsonElement Headers, JsonElement? Body, bool BodyTruncated);
+public sealed record RecordResponseView([property: JsonSchemaType(typeof(Dictionary<string, object>))] JsonElement Headers, JsonElement? Body, bool BodyTruncated);
 
 /// <summary>The record view: the HttpTraffic fields, then its domain, protocol, pathname, request and response.</summary>
 public sealed record RecordView(

@@ -16,11 +16,11 @@ public static class TrafficSourceRules
     public const int MaxDomainLength = 255;
 
     public static IRuleBuilderOptions<T, string?> ValidSourceName<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("name must not be empty.")
+        rule.Must(n => n is null || !string.IsNullOrWhiteSpace(n)).WithMessage("name must not be empty.")
             .MaximumLength(MaxNameLength).WithMessage($"name must be at most {MaxNameLength} characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidTrafficDomain<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(d => !string.IsNullOrWhiteSpace(d)).WithMessage("trafficDomain must not be empty.")
+        rule.Must(d => d is null || !string.IsNullOrWhiteSpace(d)).WithMessage("trafficDomain must not be empty.")
             .MaximumLength(MaxDomainLength).WithMessage($"trafficDomain must be at most {MaxDomainLength} characters.");
 
     /// <summary>Compared case-insensitively and without a trailing slash, so "API.example.com/" and "api.example.com" are one.</summary>

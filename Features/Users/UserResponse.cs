@@ -16,7 +16,7 @@ public static class UserRules
     public const int MaxNameLength = 100;
 
     public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().WithMessage("name must not be empty.")
+        rule.Must(n => n is null || n.Trim().Length > 0).WithMessage("name must not be empty.")
             .MaximumLength(MaxNameLength).WithMessage($"name must be at most {MaxNameLength} characters.");
 
     /// <summary>Hours from UTC, −12 to +14, in steps of a quarter hour (so +5.5 and +5.75 are valid).</summary>

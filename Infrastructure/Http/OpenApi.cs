@@ -1,4 +1,5 @@
 using Arkyn.Infrastructure.Errors;
+using FastEndpoints;
 
 namespace Arkyn.Infrastructure.Http;
 
@@ -11,4 +12,19 @@ public static class OpenApi
             builder.Produces<Problem>(code, Problem.ContentType);
         return builder;
     }
+
+    /// <summary>The success answers of a route, replacing the framework's default 200: e.g. Answers&lt;T&gt;(201, 200).</summary>
+    public static RouteHandlerBuilder Answers<T>(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        builder.ClearDefaultProduces(200);
+        foreach (var code in statusCodes)
+            builder.Produces<T>(code, "application/json");
+        return builder;
+    }
+
+    /// <summary>The operation id when the one derived from the slice (verb + area) does not read as a verb phrase.</summary>
+    public static RouteHandlerBuilder OperationId(this RouteHandlerBuilder builder, string operationId) =>
+        builder.WithMetadata(new OperationIdMetadata(operationId));
 }
+
+public sealed record OperationIdMetadata(string OperationId);

@@ -61,7 +61,7 @@ public abstract class PlatformTests(ArkynApp app) : ApiTest(app)
         Assert.Equal(HttpStatusCode.OK, doc.Status);
         var json = doc.Json;
         Assert.StartsWith("3.", json["openapi"]!.GetValue<string>());
-        Assert.NotNull(json["components"]!["securitySchemes"]!["JWTBearerAuth"]);
+        Assert.NotNull(json["components"]!["securitySchemes"]!["userToken"]);
         var paths = json["paths"]!.AsObject();
         foreach (var path in new[] { "/user", "/user/auth", "/user/me", "/user/{userId}", "/healthz", "/readyz" })
             Assert.True(paths.ContainsKey(path), $"swagger lacks {path}");

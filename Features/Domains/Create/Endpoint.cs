@@ -12,7 +12,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, DomainR
     {
         Post("/domain/{trafficSourceId}");
         Options(b => b.WithMetadata(IngestKeyAllowed.Instance));
-        Description(b => b.Produces<DomainResponse>(200, "application/json").Problems(400, 401, 403, 404));
+        Description(b => b.Answers<DomainResponse>(201, 200).Problems(400, 401, 403, 404));
         Summary(s =>
         {
             s.Summary = "Find or create a domain of a traffic source: 201 when new, 200 with the existing one for the same value and protocol.";

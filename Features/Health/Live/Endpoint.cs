@@ -1,4 +1,6 @@
+using Arkyn.Infrastructure.Http;
 using FastEndpoints;
+using NJsonSchema.Annotations;
 
 namespace Arkyn.Features.Health.Live;
 
@@ -8,10 +10,12 @@ public sealed class Endpoint : EndpointWithoutRequest<Response>
     {
         Get("/healthz");
         AllowAnonymous();
+        Description(b => b.OperationId("getLiveness"));
         Summary(s => s.Summary = "Liveness: the process answers. Touches nothing else.");
     }
 
     public override Task HandleAsync(CancellationToken ct) => Send.OkAsync(new Response("Healthy"), ct);
 }
 
+[JsonSchema("Liveness")]
 public sealed record Response(string Status);

@@ -1,5 +1,7 @@
+using Arkyn.Infrastructure.Http;
 using FastEndpoints;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NJsonSchema.Annotations;
 
 namespace Arkyn.Features.Health.Ready;
 
@@ -9,7 +11,7 @@ public sealed class Endpoint(HealthCheckService health) : EndpointWithoutRequest
     {
         Get("/readyz");
         AllowAnonymous();
-        Description(b => b.Produces<Response>(503));
+        Description(b => b.OperationId("getReadiness").Produces<Response>(503, "application/json"));
         Summary(s => s.Summary = "Readiness: the database answers. 503 when it does not.");
     }
 
@@ -22,4 +24,5 @@ public sealed class Endpoint(HealthCheckService health) : EndpointWithoutRequest
     }
 }
 
+[JsonSchema("Readiness")]
 public sealed record Response(string Status, Dictionary<string, string> Checks);

@@ -16,7 +16,7 @@ public sealed class Endpoint(Db db, GroupCommit commits, Timestamps time) : Endp
     {
         Post("/http-traffic/{trafficSourceId}");
         Options(b => b.WithMetadata(IngestKeyAllowed.Instance));
-        Description(b => b.Problems(400, 401, 403, 404, 409));
+        Description(b => b.Answers<HttpTrafficResponse>(201).Problems(400, 401, 403, 404, 409));
         Summary(s =>
         {
             s.Summary = "Create an HttpTraffic record from a completed transaction and its previously created domain, pathname, request and response.";
@@ -25,6 +25,21 @@ public sealed class Endpoint(Db db, GroupCommit commits, Timestamps time) : Endp
             s.Responses[403] = "The traffic source belongs to another user.";
             s.Responses[404] = "One of trafficSourceId, domainId, pathnameId, requestId, responseId was not found (in this source, for this owner).";
             s.Responses[409] = "The request or response is already attached to other traffic.";
+            // The request and 201 body of the published contract (create-http-traffic.md), as it gives them.
+            s.ExampleRequest = new
+            {
+                status = 201, method = "POST", elapsedTime = 150, trafficUserId = "user-456",
+                domainId = "e1f2g3h4-i5j6-7890-1234-567890abcdef", pathnameId = "g1h2i3j4-k5l6-7890-1234-567890abcdef",
+                requestId = "i1j2k3l4-m5n6-7890-1234-567890abcdef", responseId = "j1k2l3m4-n5o6-7890-1234-567890abcdef",
+            };
+            s.ResponseExamples[201] = new
+            {
+                id = "e1f2g3h4-0dbc-7ee5-a251-d67a4ce4bfe4", status = 200, method = "GET", level = "INFO", elapsedTime = 456,
+                trafficUserId = (string?)null, trafficSourceId = "0197548f-0e8e-7550-b283-f26fd98a9423",
+                domainId = "e1f2g3h4-0a74-7ee5-a251-b0b4056b9cd3", pathnameId = "e1f2g3h4-0bce-7ee5-a251-bcc902f86bb4",
+                requestId = "e1f2g3h4-0c1b-7ee5-a251-c1425617699b", responseId = "e1f2g3h4-0c1c-7ee5-a251-c9b04e69aba9",
+                createdAt = "06/11/2025 at 15:27:01",
+            };
         });
     }
 

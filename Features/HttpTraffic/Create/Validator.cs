@@ -20,9 +20,9 @@ public sealed class Validator : Validator<Request>
             .Must(e => e is null || double.IsFinite(e.Value) && e >= 0).WithMessage("elapsedTime must be a non-negative number of milliseconds.");
         RuleFor(r => r.TrafficUserId)
             .MaximumLength(Traffic.MaxTrafficUserIdLength).WithMessage($"trafficUserId must be at most {Traffic.MaxTrafficUserIdLength} characters.");
-        RuleFor(r => r.DomainId).Must(Ids.IsUuid).WithMessage("domainId must be a UUID.");
-        RuleFor(r => r.PathnameId).Must(Ids.IsUuid).WithMessage("pathnameId must be a UUID.");
-        RuleFor(r => r.RequestId).Must(Ids.IsUuid).WithMessage("requestId must be a UUID.");
-        RuleFor(r => r.ResponseId).Must(Ids.IsUuid).WithMessage("responseId must be a UUID.");
+        RuleFor(r => r.DomainId).RequiredUuid("domainId");
+        RuleFor(r => r.PathnameId).RequiredUuid("pathnameId");
+        RuleFor(r => r.RequestId).RequiredUuid("requestId");
+        RuleFor(r => r.ResponseId).RequiredUuid("responseId");
     }
 }

@@ -16,13 +16,25 @@ public sealed class Endpoint(Db db, RecordWriter writer) : Endpoint<Request, Res
     {
         Post("/http-traffic-record/{trafficSourceId}/batch");
         Options(b => b.WithMetadata(IngestKeyAllowed.Instance).WithMetadata(LargeBody.Instance));
-        Description(b => b.Produces<Response>(207, "application/json").Problems(400, 401, 403, 404, 413, 429));
+        Description(b => b.OperationId("createHttpTrafficRecordBatch").Produces<Response>(207, "application/json").Problems(400, 401, 403, 404, 413, 429));
         Summary(s =>
         {
             s.Summary = "Store up to 1,000 records in one call; each is validated on its own. Accepts Content-Encoding: gzip.";
             s.Description = "207 lists every record by index: status 201 stored, 200 already stored (same id), 400 invalid or 409 id used elsewhere, with the field messages. 400 only when the wrapper itself is bad.";
             s.Responses[207] = "Per-record outcomes.";
             s.Responses[413] = "The (uncompressed) body is over Ingest:MaxBatchBytes.";
+            s.ResponseExamples[207] = new
+            {
+                successes = new[] { new { index = 0, id = "01a216cd-91d3-79ca-956f-c455b85ebd91", status = 201 } },
+                errors = new[]
+                {
+                    new
+                    {
+                        index = 1, id = (string?)null, status = 400,
+                        errors = new Dictionary<string, string[]> { ["status"] = ["status must be an HTTP status code from 100 to 599."] },
+                    },
+                },
+            };
         });
     }
 

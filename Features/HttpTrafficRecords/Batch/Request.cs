@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NJsonSchema.Annotations;
 
 namespace Arkyn.Features.HttpTrafficRecords.Batch;
 
@@ -7,7 +8,7 @@ public sealed class Request
 {
     public string TrafficSourceId { get; set; } = "";
     /// <summary>Up to 1,000 records. Each is validated on its own: one bad record does not stop the others.</summary>
-    public RecordList? Records { get; set; }
+    [JsonSchemaType(typeof(List<RecordInput>))] public RecordList? Records { get; set; }
 }
 
 /// <summary>

@@ -19,7 +19,7 @@ public sealed class Endpoint(Db db, RecordWriter writer) : Endpoint<Request, Rec
         // The source is in the body, so the ingest-key middleware cannot check it: the handler does, before the record's
         // fields, as the middleware does for routes that name the source in the path.
         DontThrowIfValidationFails();
-        Description(b => b.Produces<RecordView>(200, "application/json").Problems(400, 401, 403, 404, 409, 413, 429));
+        Description(b => b.Answers<RecordView>(201, 200).Problems(400, 401, 403, 404, 409, 413, 429));
         Summary(s =>
         {
             s.Summary = "Store one record as the Arkyn npm client (@arkyn/server) sends it: the traffic source in the body, headers and bodies as JSON text.";

@@ -15,11 +15,24 @@ public sealed class Endpoint(Db db, DataOptions options, Timestamps time) : Endp
     public override void Configure()
     {
         Get("/http-traffic-stats/{trafficSourceId}");
-        Description(b => b.Problems(400, 401, 403, 404));
+        Description(b => b.OperationId("getHttpTrafficStats").Problems(400, 401, 403, 404));
         Summary(s =>
         {
             s.Summary = "Per-endpoint counts, error rates and latency percentiles for a time window (default the last 24 h), with the same filters as the record list.";
             s.Description = "errorCount counts 4xx, fatalCount 5xx, errorRate = (errorCount + fatalCount) / count. Percentiles of elapsedTime interpolate linearly between closest ranks (percentile_cont). With interval=1m|5m|1h|1d a series gives one bucket per interval, empty ones included.";
+            s.ResponseExamples[200] = new
+            {
+                startDate = "11/26/2026 at 00:00:00", endDate = "11/27/2026 at 00:00:00",
+                endpoints = new[]
+                {
+                    new
+                    {
+                        domain = "api.example.com", method = "GET", pathnameTemplate = "/users/{id}", count = 2, errorCount = 0, fatalCount = 0,
+                        errorRate = 0, p50 = 10.25, p95 = 12.275, p99 = 12.455, maxElapsed = 12.5,
+                    },
+                },
+                series = (object?)null,
+            };
         });
     }
 

@@ -1,3 +1,5 @@
+using NJsonSchema.Annotations;
+
 namespace Arkyn.Features.HttpTrafficRecords.Stats;
 
 public sealed record EndpointStats(
@@ -7,4 +9,5 @@ public sealed record EndpointStats(
 public sealed record Bucket(string Start, int Count, int ErrorCount, int FatalCount, double? P95);
 
 /// <summary>series is null unless an interval was asked for.</summary>
+[JsonSchema("HttpTrafficStats")]
 public sealed record Response(string StartDate, string EndDate, List<EndpointStats> Endpoints, List<Bucket>? Series);

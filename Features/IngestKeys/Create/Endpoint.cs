@@ -13,7 +13,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Respons
     public override void Configure()
     {
         Post("/traffic-source/{trafficSourceId}/ingest-keys");
-        Description(b => b.Problems(400, 401, 403, 404));
+        Description(b => b.Answers<Response>(201).Problems(400, 401, 403, 404));
         Summary(s => s.Summary = "Create an ingest key for agents of this traffic source. The key is shown only in this response.");
     }
 

@@ -10,7 +10,8 @@ public sealed class Validator : Validator<Request>
     {
         RuleFor(r => r.TrafficSourceId).Must(Ids.IsUuid).WithMessage("trafficSourceId must be a UUID.");
         RuleFor(r => r.Name)
-            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("name must not be empty.")
+            .NotNull().WithMessage("name is required.")
+            .Must(n => n is null || !string.IsNullOrWhiteSpace(n)).WithMessage("name must not be empty.")
             .MaximumLength(100).WithMessage("name must be at most 100 characters.");
     }
 }

@@ -14,7 +14,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Pathnam
     {
         Post("/pathname/{trafficSourceId}/{domainId}");
         Options(b => b.WithMetadata(IngestKeyAllowed.Instance));
-        Description(b => b.Produces<PathnameResponse>(200, "application/json").Problems(400, 401, 403, 404));
+        Description(b => b.Answers<PathnameResponse>(201, 200).Problems(400, 401, 403, 404));
         Summary(s =>
         {
             s.Summary = "Find or create a pathname of a domain: 201 when new, 200 with the existing one.";

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using NJsonSchema.Annotations;
 
 namespace Arkyn.Features.Requests.Create;
 
-public sealed record Response(string Id, JsonElement Headers, JsonElement? Body, bool BodyTruncated, JsonElement QueryParams, string CreatedAt);
+[JsonSchema("StoredRequest")]
+public sealed record Response(string Id, [property: JsonSchemaType(typeof(Dictionary<string, object>))] JsonElement Headers, JsonElement? Body, bool BodyTruncated, [property: JsonSchemaType(typeof(Dictionary<string, object>))] JsonElement QueryParams, string CreatedAt);

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Arkyn.Infrastructure;
 using FastEndpoints;
 using FluentValidation;
 
@@ -8,7 +8,7 @@ public sealed class Validator : Validator<Request>
 {
     public Validator()
     {
-        RuleFor(r => r.Headers).Must(h => h?.ValueKind == JsonValueKind.Object).WithMessage("headers must be a JSON object.");
-        RuleFor(r => r.QueryParams).Must(q => q?.ValueKind == JsonValueKind.Object).WithMessage("queryParams must be a JSON object.");
+        RuleFor(r => r.Headers).RequiredObject("headers");
+        RuleFor(r => r.QueryParams).RequiredObject("queryParams");
     }
 }

@@ -14,7 +14,7 @@ public sealed class Endpoint(GroupCommit commits, Payloads payloads, Timestamps 
     {
         Post("/response");
         Options(b => b.WithMetadata(IngestKeyAllowed.Instance));
-        Description(b => b.Problems(400, 401));
+        Description(b => b.Answers<Response>(201).Problems(400, 401));
         Summary(s => s.Summary = "Store the response half of a transaction, to attach to traffic later. Sensitive headers are redacted; large bodies are cut.");
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using NJsonSchema.Annotations;
 
 namespace Arkyn.Features.Responses.Create;
 
-public sealed record Response(string Id, JsonElement Headers, JsonElement? Body, bool BodyTruncated, string CreatedAt);
+[JsonSchema("StoredResponse")]
+public sealed record Response(string Id, [property: JsonSchemaType(typeof(Dictionary<string, object>))] JsonElement Headers, JsonElement? Body, bool BodyTruncated, string CreatedAt);

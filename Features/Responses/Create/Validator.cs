@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Arkyn.Infrastructure;
 using FastEndpoints;
 using FluentValidation;
 
@@ -7,5 +7,5 @@ namespace Arkyn.Features.Responses.Create;
 public sealed class Validator : Validator<Request>
 {
     public Validator() =>
-        RuleFor(r => r.Headers).Must(h => h?.ValueKind == JsonValueKind.Object).WithMessage("headers must be a JSON object.");
+        RuleFor(r => r.Headers).RequiredObject("headers");
 }

@@ -13,7 +13,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Traffic
     public override void Configure()
     {
         Post("/traffic-source");
-        Description(b => b.Problems(400, 401, 409));
+        Description(b => b.Answers<TrafficSourceResponse>(201).Problems(400, 401, 409));
         Summary(s =>
         {
             s.Summary = "Create a traffic source: one monitored application.";

@@ -1,4 +1,5 @@
 using FastEndpoints;
+using FluentValidation;
 
 namespace Arkyn.Features.TrafficSources.Create;
 
@@ -6,7 +7,7 @@ public sealed class Validator : Validator<Request>
 {
     public Validator()
     {
-        RuleFor(r => r.Name).ValidSourceName();
-        RuleFor(r => r.TrafficDomain).ValidTrafficDomain();
+        RuleFor(r => r.Name).NotNull().WithMessage("name is required.").ValidSourceName();
+        RuleFor(r => r.TrafficDomain).NotNull().WithMessage("trafficDomain is required.").ValidTrafficDomain();
     }
 }

@@ -14,7 +14,7 @@ public sealed class Endpoint(Db db, AuthSettings auth, Timestamps time, IPasswor
     {
         Post("/user");
         AllowAnonymous();
-        Description(b => b.Problems(400, 403, 409));
+        Description(b => b.Answers<UserResponse>(201).Problems(400, 403, 409));
         Summary(s =>
         {
             s.Summary = "Create an account. The first account can always be created; later ones only while Auth:AllowRegistration is true.";

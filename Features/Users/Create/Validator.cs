@@ -10,7 +10,7 @@ public sealed class Validator : Validator<Request>
 
     public Validator()
     {
-        RuleFor(r => r.Name).ValidName();
+        RuleFor(r => r.Name).NotNull().WithMessage("name is required.").ValidName();
         RuleFor(r => r.Email)
             .NotEmpty().WithMessage("email is required.")
             .MaximumLength(254).WithMessage("email must be at most 254 characters.")

@@ -13,7 +13,7 @@ public sealed class Endpoint(Db db, Timestamps time) : EndpointWithoutRequest<Us
     public override void Configure()
     {
         Get("/user/me");
-        Description(b => b.Problems(400, 401));
+        Description(b => b.OperationId("getCurrentUser").Problems(400, 401));
         Summary(s => s.Summary = "The authenticated user.");
     }
 

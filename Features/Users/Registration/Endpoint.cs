@@ -1,5 +1,6 @@
 using Arkyn.Infrastructure;
 using Arkyn.Infrastructure.Database;
+using Arkyn.Infrastructure.Http;
 using FastEndpoints;
 using LinqToDB.Async;
 
@@ -11,6 +12,7 @@ public sealed class Endpoint(Db db, AuthSettings auth) : EndpointWithoutRequest<
     {
         Get("/user/registration");
         AllowAnonymous();
+        Description(b => b.OperationId("getRegistration"));
         Summary(s =>
         {
             s.Summary = "Whether POST /user would accept an account now: firstAccount is true on a fresh install with no account yet.";
