@@ -49,6 +49,7 @@ try
     await app.Services.GetRequiredService<TokenKeys>().InitializeAsync();
 
     app.UseProblemResponses()
+        .UseQueryRules()
         .UseBodyLimits(api, ingest)
         .UseAuthentication()
         .UseIngestKeyAccess();
@@ -59,6 +60,8 @@ try
         .UseFastEndpoints(c =>
         {
             c.Serializer.Options.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            c.Serializer.Options.MaxDepth = Payloads.MaxJsonDepth;
+            c.Serializer.Options.Converters.Add(new CleanStringConverter());
             c.Binding.JsonExceptionTransformer = ErrorHandling.JsonFailure;
             c.Errors.GeneralErrorsField = Problem.GeneralErrors;
             c.Errors.ContentType = Problem.ContentType;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Arkyn.Infrastructure;
 using FluentValidation;
@@ -28,9 +27,7 @@ public class RecordInput
     public JsonElement? ResponseHeaders { get; set; }
     public JsonElement? ResponseBody { get; set; }
 
-    public static DateTimeOffset? ParseTimestamp(string? value) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? at : null;
+    public static DateTimeOffset? ParseTimestamp(string? value) => Iso8601.Parse(value);
 
     /// <summary>The domain value (host[:port], lower case) and scheme of domainUrl; null when it is not an absolute http(s) URL without path.</summary>
     public static (string Host, string Scheme)? ParseDomainUrl(string? value)
@@ -71,6 +68,11 @@ public sealed class RecordRules : AbstractValidator<RecordInput>
         RuleFor(r => r.RequestHeaders).Must(IsObject).WithMessage("requestHeaders must be a JSON object.");
         RuleFor(r => r.QueryParams).Must(IsObject).WithMessage("queryParams must be a JSON object.");
         RuleFor(r => r.ResponseHeaders).Must(IsObject).WithMessage("responseHeaders must be a JSON object.");
+        RuleFor(r => r.RequestHeaders).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("requestHeaders"));
+        RuleFor(r => r.RequestBody).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("requestBody"));
+        RuleFor(r => r.QueryParams).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("queryParams"));
+        RuleFor(r => r.ResponseHeaders).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("responseHeaders"));
+        RuleFor(r => r.ResponseBody).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("responseBody"));
     }
 
     static bool IsObject(JsonElement? value) => value?.ValueKind == JsonValueKind.Object;

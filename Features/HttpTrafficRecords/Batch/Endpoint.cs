@@ -90,5 +90,7 @@ static class RecordJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        MaxDepth = Payloads.MaxJsonDepth,
+        Converters = { new CleanStringConverter() },
     };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Arkyn.Infrastructure;
 using FastEndpoints;
 using FluentValidation;
 
@@ -6,6 +7,10 @@ namespace Arkyn.Features.Responses.Create;
 
 public sealed class Validator : Validator<Request>
 {
-    public Validator() =>
+    public Validator()
+    {
         RuleFor(r => r.Headers).Must(h => h?.ValueKind == JsonValueKind.Object).WithMessage("headers must be a JSON object.");
+        RuleFor(r => r.Headers).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("headers"));
+        RuleFor(r => r.Body).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("body"));
+    }
 }
