@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -11,10 +13,12 @@ public sealed class CleanStringConverter : JsonConverter<string>
 {
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        // Unescaped text cannot hold either: JSON forbids raw control characters, and UTF-8 has no surrogates.
-        if (reader.TokenType != JsonTokenType.String || !reader.ValueIsEscaped) return reader.GetString();
+        if (reader.TokenType != JsonTokenType.String) return reader.GetString(); // the usual error for a wrong type
         var raw = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan;
-        return InputText.HasUnsafeEscape(raw) ? InputText.UnescapeJson(raw) : reader.GetString();
+        // Unescaped text cannot hold NUL (JSON forbids raw control characters) and its bytes that are not UTF-8 become
+        // U+FFFD here, as they do in the captured JSON, where reader.GetString() would throw.
+        if (!reader.ValueIsEscaped) return Encoding.UTF8.GetString(raw);
+        return InputText.HasUnsafeEscape(raw) || !Utf8.IsValid(raw) ? InputText.UnescapeJson(raw) : reader.GetString();
     }
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);

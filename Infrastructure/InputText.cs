@@ -90,6 +90,13 @@ public static class InputText
         return Clean(text.ToString());
     }
 
+    /// <summary>The value of a JSON string element, cleaned; never throws on a lone surrogate as GetString() does.</summary>
+    public static string StringOf(System.Text.Json.JsonElement element)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element)[1..^1];
+        return HasUnsafeEscape(raw) ? UnescapeJson(raw) : element.GetString()!;
+    }
+
     static int Hex(ReadOnlySpan<byte> utf8, int at) =>
         at + 4 <= utf8.Length && Utf8Parser.TryParse(utf8.Slice(at, 4), out ushort value, out var used, 'x') && used == 4 ? value : -1;
 }

@@ -120,7 +120,7 @@ public abstract class InputRulesTests(ArkynApp app) : IngestTest(app)
         var login = await SendRawAsync(HttpMethod.Post, "/user/auth", $"{{\"email\":\"x{Nul}@example.com\",\"password\":\"p{Lone}ssword!\"}}");
         AssertProblem(login, HttpStatusCode.Unauthorized);
 
-        var source = await SendRawAsync(HttpMethod.Post, "/traffic-source", $"{{\"name\":\"S{Nul}{Lone}\",\"trafficDomain\":\"shop.example.com\"}}", t.Owner.Token);
+        var source = await SendRawAsync(HttpMethod.Post, "/traffic-source", $"{{\"name\":\"S{Nul}{Lone}\",\"trafficDomain\":\"nul-{Guid.NewGuid():N}.example.com\"}}", t.Owner.Token);
         AssertStatus(HttpStatusCode.Created, source);
         Assert.Equal($"S{Fffd}{Fffd}", Str(source.Json["name"]));
         var key = await SendRawAsync(HttpMethod.Post, $"/traffic-source/{t.SourceId}/ingest-keys", $"{{\"name\":\"k{Nul}\"}}", t.Owner.Token);
@@ -141,6 +141,26 @@ public abstract class InputRulesTests(ArkynApp app) : IngestTest(app)
 
     /// <summary>The reply as JSON, read deeper than the 64 levels a client reads by default.</summary>
     static JsonNode Deep(Reply reply) => JsonNode.Parse(reply.Body, documentOptions: new() { MaxDepth = 256 })!;
+
+    [Fact]
+    public async Task Bytes_that_are_not_UTF_8_become_U_FFFD_in_typed_fields_and_captured_json_alike()
+    {
+        var t = await TenantAsync();
+        static ByteArrayContent Bytes(string before, byte[] bad, string after)
+        {
+            var content = new ByteArrayContent([.. System.Text.Encoding.UTF8.GetBytes(before), .. bad, .. System.Text.Encoding.UTF8.GetBytes(after)]);
+            content.Headers.ContentType = new("application/json");
+            return content;
+        }
+
+        var source = await SendOnAsync(Client, HttpMethod.Post, "/traffic-source", Bytes("{\"name\":\"S", [0xFF], $"\",\"trafficDomain\":\"bytes-{Guid.NewGuid():N}.example.com\"}}"), t.Owner.Token);
+        var request = await SendOnAsync(Client, HttpMethod.Post, "/request", Bytes("{\"headers\":{\"x", [0xC0, 0xAF], "\":\"v\"},\"queryParams\":{}}"), t.Key);
+
+        AssertStatus(HttpStatusCode.Created, source);
+        Assert.Equal($"S{Fffd}", Str(source.Json["name"]));
+        AssertStatus(HttpStatusCode.Created, request);
+        Assert.Equal("v", Str(request.Json["headers"]![$"x{Fffd}{Fffd}"]));
+    }
 
     static string Nested(int depth, string inner = "1") => new string('[', depth) + inner + new string(']', depth);
 
