@@ -21,5 +21,6 @@ public sealed class CleanStringConverter : JsonConverter<string>
         return InputText.HasUnsafeEscape(raw) || !Utf8.IsValid(raw) ? InputText.UnescapeJson(raw) : reader.GetString();
     }
 
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    /// <summary>Answers are cleaned too: a string that reached the server some other way (a row stored before the rule) still writes.</summary>
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(InputText.Clean(value));
 }

@@ -15,7 +15,7 @@ public static class InputText
 
     public static bool IsClean(ReadOnlySpan<char> text)
     {
-        if (text.IndexOfAnyInRange('\0', '\0') < 0 && text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0) return true;
+        if (text.IndexOf('\0') < 0 && text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0) return true;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];

@@ -160,7 +160,7 @@ public sealed class Payloads
         using var document = JsonDocument.Parse(json, ReadOptions);
         if (!json.Contains("\\u", StringComparison.Ordinal) || !InputText.HasUnsafeEscape(Encoding.UTF8.GetBytes(json)))
             return document.RootElement.Clone();
-        using var cleaned = JsonDocument.Parse(Rewrite(document.RootElement, _ => false, deep: true).ToArray(), ReadOptions);
+        using var cleaned = JsonDocument.Parse(Rewrite(document.RootElement, NoName, deep: true).ToArray(), ReadOptions);
         return cleaned.RootElement.Clone();
     }
 
