@@ -66,6 +66,7 @@ try
     app.UseJsonCompression();
     app.UseDashboard();
     app.UseProblemResponses()
+        .UseQueryRules()
         .UseBodyLimits(api, ingest)
         .UseAuthentication()
         .UseIngestKeyAccess();
@@ -76,6 +77,8 @@ try
         .UseFastEndpoints(c =>
         {
             c.Serializer.Options.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            c.Serializer.Options.MaxDepth = Payloads.MaxJsonDepth;
+            c.Serializer.Options.Converters.Add(new CleanStringConverter());
             c.Binding.JsonExceptionTransformer = ErrorHandling.JsonFailure;
             c.Errors.GeneralErrorsField = Problem.GeneralErrors;
             c.Errors.ContentType = Problem.ContentType;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NJsonSchema.Annotations;
@@ -31,9 +30,7 @@ public class RecordInput
     [JsonConverter(typeof(JsonTextConverter)), JsonSchemaType(typeof(Dictionary<string, object>))] public JsonElement? ResponseHeaders { get; set; }
     [JsonConverter(typeof(JsonTextConverter))] public JsonElement? ResponseBody { get; set; }
 
-    public static DateTimeOffset? ParseTimestamp(string? value) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? at : null;
+    public static DateTimeOffset? ParseTimestamp(string? value) => Iso8601.Parse(value);
 
     /// <summary>The domain value (host[:port], lower case) and scheme of domainUrl; null when it is not an absolute http(s) URL without path.</summary>
     public static (string Host, string Scheme)? ParseDomainUrl(string? value)
@@ -74,5 +71,10 @@ public sealed class RecordRules : AbstractValidator<RecordInput>
         RuleFor(r => r.RequestHeaders).RequiredObject("requestHeaders");
         RuleFor(r => r.QueryParams).RequiredObject("queryParams");
         RuleFor(r => r.ResponseHeaders).RequiredObject("responseHeaders");
+        RuleFor(r => r.RequestHeaders).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("requestHeaders"));
+        RuleFor(r => r.RequestBody).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("requestBody"));
+        RuleFor(r => r.QueryParams).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("queryParams"));
+        RuleFor(r => r.ResponseHeaders).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("responseHeaders"));
+        RuleFor(r => r.ResponseBody).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("responseBody"));
     }
 }

@@ -19,15 +19,22 @@ public sealed record RecordView(
 {
     public sealed record Rows(HttpTrafficRow Traffic, string Domain, string Protocol, string Pathname, RequestRow Request, ResponseRow Response);
 
-    public static RecordView From(Rows r, Timestamps time)
+    public sealed record Payload(RecordRequestView Request, RecordResponseView Response);
+
+    /// <summary>The request and response halves as JSON; a writer reads them before it commits, so nothing can fail after.</summary>
+    public static Payload PayloadOf(RequestRow request, ResponseRow response) => new(
+        new RecordRequestView(Payloads.Parse(request.Headers)!.Value, Payloads.Parse(request.Body), request.BodyTruncated,
+            Payloads.Parse(request.QueryParams)!.Value),
+        new RecordResponseView(Payloads.Parse(response.Headers)!.Value, Payloads.Parse(response.Body), response.BodyTruncated));
+
+    public static RecordView From(Rows r, Timestamps time) => From(r, PayloadOf(r.Request, r.Response), time);
+
+    public static RecordView From(Rows r, Payload payload, Timestamps time)
     {
         var t = r.Traffic;
         return new RecordView(t.Id, t.Status, t.Method, t.Level, t.ElapsedTime, t.TrafficUserId,
             t.TrafficSourceId, t.DomainId, t.PathnameId, t.RequestId, t.ResponseId, time.Format(t.CreatedAt),
-            r.Domain, r.Protocol, r.Pathname,
-            new RecordRequestView(Payloads.Parse(r.Request.Headers)!.Value, Payloads.Parse(r.Request.Body), r.Request.BodyTruncated,
-                Payloads.Parse(r.Request.QueryParams)!.Value),
-            new RecordResponseView(Payloads.Parse(r.Response.Headers)!.Value, Payloads.Parse(r.Response.Body), r.Response.BodyTruncated));
+            r.Domain, r.Protocol, r.Pathname, payload.Request, payload.Response);
     }
 
     /// <summary>Traffic joined to everything the view shows; filter and page it as needed.</summary>

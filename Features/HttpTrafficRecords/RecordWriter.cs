@@ -54,10 +54,12 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
     /// </summary>
     public async Task<(WriteOutcome Outcome, RecordView? View)> WriteOneAsync(PreparedRecord record, CancellationToken ct)
     {
+        // Everything that could fail is done before the commit: after it, the answer is only put together.
+        var payload = RecordView.PayloadOf(record.Request, record.Response);
         try
         {
             await commits.RunAsync((writer, token) => StoreAsync(writer, [record], token));
-            return (WriteOutcome.Created, RecordView.From(record.Rows, time));
+            return (WriteOutcome.Created, RecordView.From(record.Rows, payload, time));
         }
         catch (Exception e) when (record.ClientChoseId && DbErrors.IsUniqueViolation(e))
         {

@@ -317,6 +317,53 @@ public abstract class RedactionTests(ArkynApp app) : IngestTest(app)
         Assert.Equal("kept", Str(request["body"]!["secretary"]));
         Assert.Equal(Redacted, Str(request["body"]!["userPassword"]));
     }
+
+    [Fact]
+    public async Task Short_and_session_names_credential_values_and_padded_header_names_are_redacted()
+    {
+        var t = await TenantAsync();
+        var record = Record();
+        record["requestHeaders"] = new JsonObject
+        {
+            ["X-Upstream"] = $"Bearer {Marker}-bearer", ["X-Forward"] = $"basic {Marker}-basic", ["Authorization  "] = $"{Marker}-padded",
+            ["X-Many"] = new JsonArray("plain", $"Bearer {Marker}-in-array"), ["X-Note"] = "Bearer", ["Accept"] = "application/json",
+        };
+        record["requestBody"] = new JsonObject
+        {
+            ["pass"] = $"{Marker}-pass", ["pwd"] = $"{Marker}-pwd", ["secret_key"] = $"{Marker}-secret_key", ["sessionId"] = $"{Marker}-sessionId",
+            ["private key"] = $"{Marker}-private-key", ["name"] = "Ada",
+        };
+
+        var reply = await PostRecordAsync(t, record);
+
+        AssertStatus(HttpStatusCode.Created, reply);
+        Assert.DoesNotContain(Marker, reply.Body);
+        var request = reply.Json["request"]!;
+        Assert.True(JsonNode.DeepEquals(new JsonObject
+        {
+            ["X-Upstream"] = Redacted, ["X-Forward"] = Redacted, ["Authorization  "] = Redacted, ["X-Many"] = Redacted,
+            ["X-Note"] = "Bearer", ["Accept"] = "application/json",
+        }, request["headers"]), request["headers"]!.ToJsonString());
+        Assert.Equal("Ada", Str(request["body"]!["name"]));
+        Assert.DoesNotContain(Marker, await StoredRequestAsync(Str(reply.Json["requestId"])));
+    }
+
+    [Fact]
+    public async Task Credential_schemes_are_configurable()
+    {
+        await using var custom = new ArkynApp(App.Engine, new Dictionary<string, string?> { ["Ingest:RedactValueSchemes"] = "Token, ApiKey" });
+        await custom.InitializeAsync();
+        using var client = custom.CreateClient();
+        var t = await TenantAsync(custom, client);
+        var record = Record();
+        record["requestHeaders"] = new JsonObject { ["X-Gh"] = $"token {Marker}", ["X-Upstream"] = "Bearer kept-now" };
+
+        var reply = await PostRecordAsync(t, record, client: client);
+
+        AssertStatus(HttpStatusCode.Created, reply);
+        Assert.Equal(Redacted, Str(reply.Json["request"]!["headers"]!["X-Gh"]));
+        Assert.Equal("Bearer kept-now", Str(reply.Json["request"]!["headers"]!["X-Upstream"]));
+    }
 }
 
 public sealed class RedactionTestsOnSqlite(SqliteApp app) : RedactionTests(app), IClassFixture<SqliteApp>;

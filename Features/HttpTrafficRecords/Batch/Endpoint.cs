@@ -89,7 +89,7 @@ public sealed class Endpoint(Db db, RecordWriter writer) : Endpoint<Request, Res
     }
 
     static string? IdOf(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? InputText.StringOf(id) : null;
 
     static Dictionary<string, string[]> Group(List<ValidationFailure> failures) =>
         failures.GroupBy(f => JsonNamingPolicy.CamelCase.ConvertName(f.PropertyName))
@@ -102,5 +102,7 @@ static class RecordJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        MaxDepth = Payloads.MaxJsonDepth,
+        Converters = { new CleanStringConverter() },
     };
 }

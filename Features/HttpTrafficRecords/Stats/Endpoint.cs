@@ -11,6 +11,7 @@ namespace Arkyn.Features.HttpTrafficRecords.Stats;
 public sealed class Endpoint(Db db, DataOptions options, Timestamps time) : Endpoint<Request, Response>
 {
     const int MaxBuckets = 10_000;
+    static readonly long FirstInstant = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
 
     public override void Configure()
     {
@@ -41,7 +42,9 @@ public sealed class Endpoint(Db db, DataOptions options, Timestamps time) : Endp
         var sourceId = Ids.Normalize(r.TrafficSourceId);
         await db.RequireOwnedSourceAsync(sourceId, User.UserId(), ct);
         var end = TrafficFilterRequest.Date(r.EndDate) ?? time.Now();
-        var start = TrafficFilterRequest.Date(r.StartDate) ?? end - (long)TimeSpan.FromDays(1).TotalMilliseconds;
+        // The default window of a day is cut at the start of the calendar rather than run off it.
+        var start = TrafficFilterRequest.Date(r.StartDate) ?? Math.Max(end - (long)TimeSpan.FromDays(1).TotalMilliseconds, FirstInstant);
+        if (start >= end && r.StartDate is null) ThrowError(x => x.EndDate!, "endDate must be after 0001-01-01T00:00:00Z.");
         if (start >= end) ThrowError(x => x.StartDate!, "startDate must be before endDate.");
 
         Series? series = null;

@@ -10,5 +10,8 @@ public sealed class Validator : Validator<Request>
     {
         RuleFor(r => r.Headers).RequiredObject("headers");
         RuleFor(r => r.QueryParams).RequiredObject("queryParams");
+        RuleFor(r => r.Headers).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("headers"));
+        RuleFor(r => r.Body).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("body"));
+        RuleFor(r => r.QueryParams).Must(Payloads.IsWithinDepth).WithMessage(Payloads.DepthMessage("queryParams"));
     }
 }

@@ -31,9 +31,10 @@ public sealed class Endpoint(GroupCommit commits, Payloads payloads, Timestamps 
             BodyTruncated = truncated,
             CreatedAt = time.Now(),
         };
+        // The answer is made before the commit, so nothing can fail after it.
+        var response = new Response(row.Id, Payloads.Parse(row.Headers)!.Value, Payloads.Parse(row.Body), row.BodyTruncated, time.Format(row.CreatedAt));
         // Fixed SQL, not a LINQ insert: linq2db would build the SQL text again for every row, on the single writer.
         await commits.RunAsync((writer, token) => RowInsert<ResponseRow>.Of(writer).InsertOneAsync(writer, row, token));
-        await Send.ResponseAsync(new Response(row.Id, Payloads.Parse(row.Headers)!.Value, Payloads.Parse(row.Body), row.BodyTruncated,
-            time.Format(row.CreatedAt)), 201, ct);
+        await Send.ResponseAsync(response, 201, ct);
     }
 }
