@@ -9,6 +9,12 @@ public sealed class LargeBody
     public static readonly LargeBody Instance = new();
 }
 
+/// <summary>Marks a POST that takes no body (POST /webhooks/:webhookId/test): one sent without a body is not refused.</summary>
+public sealed class NoBody
+{
+    public static readonly NoBody Instance = new();
+}
+
 public static class BodyLimits
 {
     /// <summary>
@@ -25,7 +31,8 @@ public static class BodyLimits
             var limit = LimitFor(http);
             if (http.Request.ContentLength > limit)
                 return Problem.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, TooLarge(limit));
-            if (IsBodyless(http.Request) && http.Request.ContentType is null && http.GetEndpoint() is not null)
+            if (IsBodyless(http.Request) && http.Request.ContentType is null && http.GetEndpoint() is { } endpoint
+                && endpoint.Metadata.GetMetadata<NoBody>() is null)
                 return Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "A JSON request body is required.");
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrel)
                 kestrel.MaxRequestBodySize = limit;
