@@ -166,10 +166,13 @@ public sealed class Evaluator(DataOptions options, AlertSettings settings, Outbo
         }
         else
         {
-            count = await window.CountAsync(ct);
-            var errors = rule.StatusClass is { } statusClass
-                ? await window.CountAsync(t => t.Status >= (statusClass[0] - '0') * 100 && t.Status < (statusClass[0] - '0') * 100 + 100, ct)
-                : await window.CountAsync(t => t.Status >= 400, ct);
+            // 4xx and 5xx, or only the rule's statusClass. One query, so the count and the errors are of the same rows.
+            var low = rule.StatusClass is { } statusClass ? (statusClass[0] - '0') * 100 : 400;
+            var high = rule.StatusClass is null ? 600 : low + 100;
+            var tally = await window.GroupBy(t => 1)
+                .Select(g => new { Count = g.Count(), Errors = g.Count(t => t.Status >= low && t.Status < high) }).FirstOrDefaultAsync(ct);
+            count = tally?.Count ?? 0;
+            var errors = tally?.Errors ?? 0;
             value = count == 0 ? 0 : Math.Round((double)errors / count, 4, MidpointRounding.AwayFromZero);
             data["errorCount"] = errors;
             data["threshold"] = rule.Threshold;
