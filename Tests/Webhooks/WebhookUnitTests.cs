@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Net;
 using Arkyn.Features.Webhooks;
 using Arkyn.Features.Webhooks.Delivery;
@@ -40,6 +41,28 @@ public sealed class WebhookUnitTests
             Rule.Problems(new RuleInput { Kind = "errorRate", Threshold = 5, Window = "7m" }).Select(p => p.Field));
         Assert.Equal(["rule.percentile", "rule.thresholdMs", "rule.statusClass"],
             Rule.Problems(new RuleInput { Kind = "latency", Window = "1h", StatusClass = "9xx" }).Select(p => p.Field));
+    }
+
+    [Theory]
+    [InlineData("Alerts:EvaluateEvery", "soon")]
+    [InlineData("Alerts:CoalesceWindow", "-00:00:01")]
+    [InlineData("Alerts:RetryDelay", "00:00:00")]
+    [InlineData("Alerts:MaxAttempts", "0")]
+    [InlineData("Alerts:DisableAfterFailures", "many")]
+    [InlineData("Alerts:AllowPrivateTargets", "maybe")]
+    public void A_bad_alerts_setting_stops_start_up_naming_its_key(string key, string value)
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        var error = Assert.Throws<Arkyn.Infrastructure.StartupException>(() => AlertSettings.From(config));
+        Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public void Alerts_settings_default_to_the_contract()
+    {
+        var defaults = AlertSettings.From(new ConfigurationBuilder().Build());
+        Assert.Equal(new AlertSettings(false, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(15), 12, 20, TimeSpan.FromSeconds(5)), defaults);
     }
 
     static string Event(string type, string data) =>
