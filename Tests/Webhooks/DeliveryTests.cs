@@ -46,6 +46,8 @@ public abstract class DeliveryTests(ArkynApp app) : WebhookTest(app)
         // A tampered body does not verify.
         Assert.Throws<StandardWebhooks.Diagnostics.WebhookVerificationException>(() => verifier.Verify(posts[0].Body.Replace("FATAL", "INFO"), posts[0].Headers));
 
+        // A post is received a moment before its sender records it: wait for the log to say delivered.
+        await EventuallyAsync(async () => (await DeliveriesAsync(t.Owner.Token, Str(webhook, "id"))).All(d => Str(d!, "status") == "delivered"), "every delivery logged");
         var log = await DeliveriesAsync(t.Owner.Token, Str(webhook, "id"));
         Assert.Equal(posts.Count, log.Count);
         Assert.All(log, d =>

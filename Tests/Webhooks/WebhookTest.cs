@@ -4,7 +4,8 @@ using Arkyn.Tests.Ingest;
 namespace Arkyn.Tests.Webhooks;
 
 /// <summary>
-/// Settings that make alerts quick to observe: rules checked every 0.2 s, level events coalesced per second, retries
+/// Settings that make alerts quick to observe: rules checked every 0.2 s, level events coalesced per second and read
+/// half a second after they happened, retries
 /// after 0.1 s, and loopback targets allowed so the in-process <see cref="Receiver"/> can be posted to.
 /// </summary>
 public static class FastAlerts
@@ -15,6 +16,7 @@ public static class FastAlerts
         ["Alerts:EvaluateEvery"] = "00:00:00.2",
         ["Alerts:CoalesceWindow"] = "00:00:01",
         ["Alerts:RetryDelay"] = "00:00:00.1",
+        ["Alerts:LevelDelay"] = "00:00:00.5",
         ["Alerts:MaxAttempts"] = maxAttempts.ToString(),
         ["Alerts:DisableAfterFailures"] = disableAfterFailures.ToString(),
     };

@@ -47,6 +47,7 @@ public sealed class WebhookUnitTests
     [InlineData("Alerts:EvaluateEvery", "soon")]
     [InlineData("Alerts:CoalesceWindow", "-00:00:01")]
     [InlineData("Alerts:RetryDelay", "00:00:00")]
+    [InlineData("Alerts:LevelDelay", "later")]
     [InlineData("Alerts:MaxAttempts", "0")]
     [InlineData("Alerts:DisableAfterFailures", "many")]
     [InlineData("Alerts:AllowPrivateTargets", "maybe")]
@@ -62,7 +63,7 @@ public sealed class WebhookUnitTests
     public void Alerts_settings_default_to_the_contract()
     {
         var defaults = AlertSettings.From(new ConfigurationBuilder().Build());
-        Assert.Equal(new AlertSettings(false, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(15), 12, 20, TimeSpan.FromSeconds(5)), defaults);
+        Assert.Equal(new AlertSettings(false, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(15), 12, 20, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)), defaults);
     }
 
     static string Event(string type, string data) =>

@@ -18,11 +18,6 @@ namespace Arkyn.Features.Webhooks.Rules;
 /// </summary>
 public sealed class Evaluator(DataOptions options, AlertSettings settings, Outbox outbox, TimeProvider clock, ILogger<Evaluator> log) : BackgroundService
 {
-    /// <summary>
-    /// A level rule reads only records at least this old: one committed a moment after the check with a slightly
-    /// earlier createdAt is still ahead of the cursor, and a record dated in the future waits for its time.
-    /// </summary>
-    static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
     const int RecordsInEvent = 10;
     const int WebhooksPerRound = 500;
 
@@ -116,7 +111,9 @@ public sealed class Evaluator(DataOptions options, AlertSettings settings, Outbo
     async Task<Change?> LevelAsync(Db db, WebhookStateRow state, WebhookRow webhook, Rule rule, long now, CancellationToken ct)
     {
         if (state.LastEventAt is { } last && now < last + (long)settings.CoalesceWindow.TotalMilliseconds) return null;
-        var upTo = now - (long)Settle.TotalMilliseconds;
+        // Only records at least Alerts:LevelDelay old: one sent a moment after it happened, or committed an instant after
+        // a check with a slightly earlier createdAt, is still ahead of the cursor; one dated in the future waits for its time.
+        var upTo = now - (long)settings.LevelDelay.TotalMilliseconds;
         var (afterAt, afterId) = (state.CursorCreatedAt, state.CursorId);
         var levels = rule.Levels!;
         var ahead = Matching(db, webhook.TrafficSourceId, rule, withStatusClass: true)
