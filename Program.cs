@@ -56,6 +56,7 @@ try
     builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
         .AddSingleton<Arkyn.Features.HttpTrafficRecords.KnownTrafficIds>();
     builder.Services.AddJsonCompression();
+    Arkyn.Features.Webhooks.WebhooksSetup.AddWebhooks(builder.Services, config);
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
     var app = builder.Build();

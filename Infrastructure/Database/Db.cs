@@ -15,4 +15,8 @@ public sealed class Db(DataOptions options) : DataConnection(options)
     public ITable<ResponseRow> Responses => this.GetTable<ResponseRow>();
     public ITable<HttpTrafficRow> HttpTraffic => this.GetTable<HttpTrafficRow>();
     public ITable<IngestKeyRow> IngestKeys => this.GetTable<IngestKeyRow>();
+    public ITable<WebhookRow> Webhooks => this.GetTable<WebhookRow>();
+    public ITable<WebhookStateRow> WebhookStates => this.GetTable<WebhookStateRow>();
+    public ITable<WebhookEventRow> WebhookEvents => this.GetTable<WebhookEventRow>();
+    public ITable<WebhookDeliveryRow> WebhookDeliveries => this.GetTable<WebhookDeliveryRow>();
 }

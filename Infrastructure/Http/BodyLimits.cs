@@ -10,6 +10,12 @@ public sealed class LargeBody
     public static readonly LargeBody Instance = new();
 }
 
+/// <summary>Marks a POST that takes no body (POST /webhooks/:webhookId/test): one sent without a body is not refused.</summary>
+public sealed class NoBody
+{
+    public static readonly NoBody Instance = new();
+}
+
 public static class BodyLimits
 {
     /// <summary>
@@ -44,7 +50,7 @@ public static class BodyLimits
                 await Problem.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, TooLarge(limit));
                 return;
             }
-            if (IsBodyless(request) && request.ContentType is null && endpoint is not null)
+            if (IsBodyless(request) && request.ContentType is null && endpoint is not null && endpoint.Metadata.GetMetadata<NoBody>() is null)
             {
                 await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "A JSON request body is required.");
                 return;

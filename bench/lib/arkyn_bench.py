@@ -48,6 +48,7 @@ THREADS = env_int("BENCH_THREADS", 2)
 ROWS = env_int("BENCH_ROWS", 1_000_000)
 BATCH_SIZE = env_int("BENCH_BATCH_SIZE", 1000)
 BATCH_CONCURRENCY = env_int("BENCH_BATCH_CONCURRENCY", 2)
+WEBHOOKS = env_int("BENCH_WEBHOOKS", 0)
 SEED_WORKERS = env_int("BENCH_SEED_WORKERS", 3)
 READ_REPS = env_int("BENCH_READ_REPS", 30)
 READ_MAX_SECONDS = env_float("BENCH_READ_MAX_SECONDS", 45)
@@ -149,12 +150,44 @@ def setup_account(port):
                      201, what="POST /traffic-source/{id}/ingest-keys")["key"]
         state[f"{name}_source"], state[f"{name}_key"] = source["id"], key
     src, key = state["write_source"], state["write_key"]
+    if WEBHOOKS > 0:
+        state["webhooks"] = create_webhooks(api, src, WEBHOOKS)
     state["domain"] = expect(api.call("POST", f"/domain/{src}", {"value": "api.bench.example", "protocol": "HTTPS"}, token=key),
                              200, 201, what="POST /domain")["id"]
     state["pathname"] = expect(api.call("POST", f"/pathname/{src}/{state['domain']}", {"value": "/orders"}, token=key),
                                200, 201, what="POST /pathname")["id"]
     api.close()
     return state
+
+
+WEBHOOK_RULES = [
+    {"kind": "level", "levels": ["FATAL"]},
+    {"kind": "errorRate", "threshold": 0.05, "window": "5m", "minCount": 20},
+    {"kind": "latency", "percentile": 95, "thresholdMs": 500, "window": "5m", "minCount": 20},
+]
+
+
+def create_webhooks(api, source, count):
+    """Active webhooks on the source (BENCH_WEBHOOKS), posting to a receiver in this process that answers 204."""
+    import http.server
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    for i in range(count):
+        expect(api.call("POST", f"/webhooks/{source}", {"name": f"bench-{i}", "url": url, "rule": WEBHOOK_RULES[i % len(WEBHOOK_RULES)]}),
+               201, what="POST /webhooks/{id}")
+    say(f"{count} active webhooks on the write source, posting to {url}")
+    return count
 
 
 # ---------------------------------------------------------------------------------------------- wrk
@@ -715,6 +748,7 @@ def cmd_engine(a):
     state = setup_account(a.port)
     src, key = state["write_source"], state["write_key"]
     result["memory_after_start"] = memory(a.pid)
+    result["webhooks"] = state.get("webhooks", 0)
 
     say(f"(d) GET /healthz, {CONNECTIONS} connections, {DURATION} s")
     result["d_healthz"] = wrk(a.port, "healthz.lua", "/healthz", [], DURATION)

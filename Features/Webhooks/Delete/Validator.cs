@@ -1,0 +1,8 @@
+using FastEndpoints;
+
+namespace Arkyn.Features.Webhooks.Delete;
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator() => Include(new WebhookIdRules());
+}

@@ -1,0 +1,8 @@
+using Arkyn.Infrastructure.Http;
+
+namespace Arkyn.Features.Webhooks.Deliveries;
+
+public sealed class Request : PagedRequest, IWebhookIdRequest
+{
+    public string WebhookId { get; set; } = "";
+}

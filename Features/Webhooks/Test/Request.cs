@@ -1,0 +1,6 @@
+namespace Arkyn.Features.Webhooks.Test;
+
+public sealed class Request : IWebhookIdRequest
+{
+    public string WebhookId { get; set; } = "";
+}
