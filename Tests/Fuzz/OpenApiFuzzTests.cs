@@ -137,7 +137,7 @@ public abstract class OpenApiFuzzTests(ArkynApp app) : IngestTest(app)
         {
             if (name == "records")
             {
-                var record = properties.Count == 1 ? (JsonObject)schemas["ArkynFeaturesHttpTrafficRecordsRecordInput"]! : schema;
+                var record = property?["items"] is JsonObject items ? items : schema;
                 var records = Enumerable.Range(0, random.Next(1, 5)).Select(_ => random.Next(6) == 0 ? BadValues[random.Next(BadValues.Length)] : BodyFor(record, schemas, random));
                 fields.Add($"\"records\":[{string.Join(",", records)}]");
                 continue;
@@ -183,14 +183,26 @@ public abstract class OpenApiFuzzTests(ArkynApp app) : IngestTest(app)
         AssertStatus(HttpStatusCode.Created, pathname);
         var record = await PostRecordAsync(t, Record());
         AssertStatus(HttpStatusCode.Created, record);
+        var webhook = await SendAsync(HttpMethod.Post, $"/webhooks/{t.SourceId}",
+            new { name = "fuzz", url = "http://127.0.0.1:9/hook", rule = new { kind = "level", levels = new[] { "FATAL" } } }, t.Owner.Token);
+        AssertStatus(HttpStatusCode.Created, webhook);
         return new Dictionary<string, string>
         {
             ["trafficSourceId"] = t.SourceId, ["domainId"] = domainId, ["pathnameId"] = Str(pathname.Json["id"]),
             ["httpTrafficId"] = Str(record.Json["id"]), ["ingestKeyId"] = t.KeyId, ["userId"] = t.Owner.Id,
+            ["webhookId"] = Str(webhook.Json["id"]),
+            // Paths that differ only by their parameter's name are one in the document (/domain/{id}): the id of
+            // their reads and creates is the source's; their deletes get bad ids anyway.
+            ["id"] = t.SourceId,
         };
     }
 }
 
-public sealed class OpenApiFuzzTestsOnSqlite(SqliteApp app) : OpenApiFuzzTests(app), IClassFixture<SqliteApp>;
+/// <summary>Webhooks aimed at a loopback port, so the fuzzed source has one to read back.</summary>
+public sealed class FuzzSqliteApp() : ArkynApp(Engine.Sqlite, new Dictionary<string, string?> { ["Alerts:AllowPrivateTargets"] = "true" });
 
-public sealed class OpenApiFuzzTestsOnPostgres(PostgresApp app) : OpenApiFuzzTests(app), IClassFixture<PostgresApp>;
+public sealed class FuzzPostgresApp() : ArkynApp(Engine.Postgres, new Dictionary<string, string?> { ["Alerts:AllowPrivateTargets"] = "true" });
+
+public sealed class OpenApiFuzzTestsOnSqlite(FuzzSqliteApp app) : OpenApiFuzzTests(app), IClassFixture<FuzzSqliteApp>;
+
+public sealed class OpenApiFuzzTestsOnPostgres(FuzzPostgresApp app) : OpenApiFuzzTests(app), IClassFixture<FuzzPostgresApp>;
