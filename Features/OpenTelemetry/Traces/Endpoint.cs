@@ -21,8 +21,7 @@ public sealed class Endpoint(RecordWriter writer) : EndpointWithoutRequest
     public override void Configure()
     {
         Post("/v1/traces");
-        Options(b => b.WithMetadata(IngestKeyAllowed.Instance).WithMetadata(LargeBody.Instance).WithMetadata(ExportAnswer.ProtobufErrors.Instance)
-            .Accepts<object>(ExportAnswer.ProtobufType, ExportAnswer.JsonType));
+        Options(b => b.WithMetadata(IngestKeyAllowed.Instance).WithMetadata(LargeBody.Instance).WithMetadata(ExportAnswer.ProtobufErrors.Instance));
         Description(b => b.Produces(200, typeof(object), ExportAnswer.JsonType, ExportAnswer.ProtobufType).Problems(400, 401, 403, 413, 415, 429));
         Summary(s =>
         {

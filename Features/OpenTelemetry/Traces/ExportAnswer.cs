@@ -31,7 +31,12 @@ public static class ExportAnswer
             return http.Response.WriteAsJsonAsync(body, ExportJson.Options, JsonType, ct);
         }
         http.Response.ContentType = ProtobufType;
-        if (rejected == 0 && errorMessage is null) return Task.CompletedTask;
+        if (rejected == 0 && errorMessage is null)
+        {
+            // An empty ExportTraceServiceResponse: no bytes, but a started response (else it would be answered 204).
+            http.Response.ContentLength = 0;
+            return http.Response.StartAsync(ct);
+        }
         var partial = CodedOutputStream.ComputeInt64Size(rejected) + 1 + CodedOutputStream.ComputeStringSize(errorMessage ?? "") + 1;
         var bytes = new byte[1 + CodedOutputStream.ComputeLengthSize(partial) + partial];
         var output = new CodedOutputStream(bytes);

@@ -114,12 +114,12 @@ public sealed record SpanRecord(RecordInput? Record, string? Template, string? R
 
     /// <summary>
     /// http.route as a pathname template: a leading '/', each parameter as {name} whatever the framework's spelling
-    /// (ASP.NET Core's {id:int}, {id?}, {*path}; Express's :id). Null when it is absent or not a path.
+    /// (ASP.NET Core's {id:int}, {id?}, {*path}; Express's :id, :id?). Null when it is absent or not a path.
     /// </summary>
     public static string? RouteTemplate(string? route)
     {
         if (string.IsNullOrWhiteSpace(route)) return null;
-        var path = Before(route.Trim(), '?')!;
+        var path = route.Trim();
         if (!path.StartsWith('/')) path = "/" + path;
         var template = string.Join('/', path.Split('/').Select(segment =>
             RouteParameter.Replace(segment, m => $"{{{(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)}}}")));
