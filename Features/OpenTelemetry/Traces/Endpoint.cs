@@ -54,7 +54,7 @@ public sealed class Endpoint(RecordWriter writer) : EndpointWithoutRequest
         try
         {
             (buffer, length) = await ReadBodyAsync(http.Request.Body, http.Request.ContentLength, ct);
-            spans = protobuf ? ProtobufExport.Read(buffer.AsSpan(0, length)) : JsonExport.Read(buffer.AsMemory(0, length));
+            spans = protobuf ? ProtobufExport.Read(buffer.AsSpan(0, length)) : JsonExport.Read(buffer.AsSpan(0, length));
         }
         catch (BadHttpRequestException e)
         {

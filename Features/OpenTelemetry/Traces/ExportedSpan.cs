@@ -14,5 +14,5 @@ public sealed class ExportedSpan
     public int Kind { get; set; }
     public ulong StartTimeUnixNano { get; set; }
     public ulong EndTimeUnixNano { get; set; }
-    public Dictionary<string, object?> Attributes { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object?> Attributes { get; } = new(32, StringComparer.Ordinal);
 }

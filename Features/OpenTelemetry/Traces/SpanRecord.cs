@@ -1,6 +1,9 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Arkyn.Features.HttpTrafficRecords;
@@ -119,6 +122,17 @@ public sealed record SpanRecord(RecordInput? Record, string? Template, string? R
     public static string? RouteTemplate(string? route)
     {
         if (string.IsNullOrWhiteSpace(route)) return null;
+        if (Templates.TryGetValue(route, out var known)) return known;
+        if (Templates.Count >= MaxTemplates) Templates.Clear();
+        return Templates[route] = TemplateOf(route);
+    }
+
+    /// <summary>An app has a few routes, sent with every span: each is turned into a template once.</summary>
+    static readonly ConcurrentDictionary<string, string?> Templates = new(StringComparer.Ordinal);
+    const int MaxTemplates = 10_000;
+
+    static string? TemplateOf(string route)
+    {
         var path = route.Trim();
         if (!path.StartsWith('/')) path = "/" + path;
         var template = string.Join('/', path.Split('/').Select(segment =>
@@ -164,20 +178,27 @@ public sealed record SpanRecord(RecordInput? Record, string? Template, string? R
     /// <summary>Header attributes (http.request.header.content-type: ["application/json"]) as a headers object; several values joined by ", ".</summary>
     static JsonElement Headers(Dictionary<string, object?> attributes, string prefix)
     {
-        Dictionary<string, string>? headers = null;
+        var writer = JsonWriter();
+        var any = false;
         foreach (var (key, value) in attributes)
         {
             if (!key.StartsWith(prefix, StringComparison.Ordinal) || key.Length == prefix.Length) continue;
             var text = value switch
             {
                 string s => s,
+                object?[] { Length: 1 } one when one[0] is string s => s,
                 object?[] list => string.Join(", ", list.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))),
                 null => null,
                 _ => Convert.ToString(value, CultureInfo.InvariantCulture),
             };
-            if (text is not null) (headers ??= [])[key[prefix.Length..]] = text;
+            if (text is null) continue;
+            if (!any) writer.WriteStartObject();
+            any = true;
+            writer.WriteString(key.AsSpan(prefix.Length), text);
         }
-        return headers is null ? EmptyObject : JsonSerializer.SerializeToElement(headers);
+        if (!any) return EmptyObject;
+        writer.WriteEndObject();
+        return Written(writer);
     }
 
     /// <summary>url.query as an object; a name given more than once holds an array of its values.</summary>
@@ -193,7 +214,52 @@ public sealed record SpanRecord(RecordInput? Record, string? Template, string? R
             if (!parameters.TryGetValue(key, out var values)) parameters[key] = values = [];
             values.Add(value);
         }
-        return JsonSerializer.SerializeToElement(parameters.ToDictionary(p => p.Key, p => p.Value.Count == 1 ? (object)p.Value[0] : p.Value));
+        var writer = JsonWriter();
+        writer.WriteStartObject();
+        foreach (var (key, values) in parameters)
+        {
+            writer.WritePropertyName(key);
+            if (values.Count == 1) writer.WriteStringValue(values[0]);
+            else
+            {
+                writer.WriteStartArray();
+                foreach (var value in values) writer.WriteStringValue(value);
+                writer.WriteEndArray();
+            }
+        }
+        writer.WriteEndObject();
+        return Written(writer);
+    }
+
+    [ThreadStatic] static ArrayBufferWriter<byte>? buffer;
+    [ThreadStatic] static Utf8JsonWriter? writer;
+
+    /// <summary>This thread's JSON writer, reset; <see cref="Written"/> turns what it wrote into an element.</summary>
+    static Utf8JsonWriter JsonWriter()
+    {
+        buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.Reset(buffer);
+        return writer;
+    }
+
+    static JsonElement Written(Utf8JsonWriter json)
+    {
+        json.Flush();
+        return Element(buffer!.WrittenSpan);
+    }
+
+    /// <summary>
+    /// An element that owns a copy of its JSON. Not JsonDocument.Parse: a document rents its buffers from the shared
+    /// pool and would never give them back (these elements live on in the record), five times per span.
+    /// </summary>
+    static JsonElement Element(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        var element = JsonElement.ParseValue(ref reader);
+        if (reader.Read()) throw new JsonException("More than one JSON value.");
+        return element;
     }
 
     static string Unescape(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
@@ -202,14 +268,26 @@ public sealed record SpanRecord(RecordInput? Record, string? Template, string? R
     static JsonElement? Body(string? text)
     {
         if (text is null) return null;
-        try
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        // Plain text (an HTML page, "Internal Server Error") is common: not worth a failed parse and its exception.
+        if (LooksLikeJson(text))
         {
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.Clone();
+            try
+            {
+                return Element(utf8);
+            }
+            catch (JsonException)
+            {
+            }
         }
-        catch (JsonException)
-        {
-            return JsonSerializer.SerializeToElement(text);
-        }
+        var writer = JsonWriter();
+        writer.WriteStringValue(text);
+        return Written(writer);
+    }
+
+    static bool LooksLikeJson(string text)
+    {
+        var start = text.AsSpan().TrimStart();
+        return start.Length > 0 && start[0] is '{' or '[' or '"' or '-' or (>= '0' and <= '9') or 't' or 'f' or 'n';
     }
 }
