@@ -20,8 +20,6 @@ public sealed record SpanRecord(RecordInput? Record, string? Template, string? R
     static readonly SpanRecord Skipped = new(null, null, null);
     static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
-    public bool IsSkipped => Record is null && Rejection is null;
-
     /// <summary>
     /// The mapping of API.md, by the stable HTTP semantic conventions and, where a span has not those, by the older
     /// names. The record id is derived from the source, traceId and spanId, so a retried export stores nothing twice.
