@@ -12,6 +12,9 @@ public enum WriteOutcome { Created, AlreadyStored, IdTaken }
 public sealed record PreparedRecord(HttpTrafficRow Traffic, RequestRow Request, ResponseRow Response, string Domain, string Protocol, string Pathname, bool ClientChoseId)
 {
     public RecordView.Rows Rows => new(Traffic, Domain, Protocol, Pathname, Request, Response);
+
+    /// <summary>The template of the pathname when it is created, when the sender knows its route (OTLP's http.route); else derived from the pathname.</summary>
+    public string? PathnameTemplate { get; init; }
 }
 
 /// <summary>
@@ -122,7 +125,7 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
                 domains[(r.Domain, r.Protocol)] = domainId = (await db.DomainAsync(sourceId, r.Domain, r.Protocol, now, ct)).Row.Id;
             if (!pathnames.TryGetValue((domainId, r.Pathname), out var pathnameId))
             {
-                pathnames[(domainId, r.Pathname)] = pathnameId = (await db.PathnameAsync(sourceId, domainId, r.Pathname, now, ct)).Row.Id;
+                pathnames[(domainId, r.Pathname)] = pathnameId = (await db.PathnameAsync(sourceId, domainId, r.Pathname, now, ct, r.PathnameTemplate)).Row.Id;
                 knownIds.Remember(sourceId, r.Domain, r.Protocol, domainId, r.Pathname, pathnameId);
             }
             r.Traffic.DomainId = domainId;
@@ -203,7 +206,7 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         var now = time.Now();
         var sourceId = r.Traffic.TrafficSourceId;
         var domainId = (await db.DomainAsync(sourceId, r.Domain, r.Protocol, now, ct)).Row.Id;
-        var pathnameId = (await db.PathnameAsync(sourceId, domainId, r.Pathname, now, ct)).Row.Id;
+        var pathnameId = (await db.PathnameAsync(sourceId, domainId, r.Pathname, now, ct, r.PathnameTemplate)).Row.Id;
         knownIds.Remember(sourceId, r.Domain, r.Protocol, domainId, r.Pathname, pathnameId);
         return (domainId, pathnameId);
     }

@@ -27,7 +27,7 @@ public static class FindOrCreate
         return inserted == 1 ? (row, true) : ((await FindAsync())!, false);
     }
 
-    public static async Task<(PathnameRow Row, bool Created)> PathnameAsync(this Db db, string sourceId, string domainId, string value, long now, CancellationToken ct)
+    public static async Task<(PathnameRow Row, bool Created)> PathnameAsync(this Db db, string sourceId, string domainId, string value, long now, CancellationToken ct, string? template = null)
     {
         Task<PathnameRow?> FindAsync() => FirstAsync<PathnameRow>(db,
             "SELECT id, traffic_source_id, domain_id, value, template, created_at FROM pathnames WHERE domain_id = @domain AND value = @value",
@@ -35,7 +35,7 @@ public static class FindOrCreate
         if (await FindAsync() is { } existing) return (existing, false);
         var row = new PathnameRow
         {
-            Id = Ids.New(), TrafficSourceId = sourceId, DomainId = domainId, Value = value, Template = Traffic.PathTemplate(value), CreatedAt = now,
+            Id = Ids.New(), TrafficSourceId = sourceId, DomainId = domainId, Value = value, Template = template ?? Traffic.PathTemplate(value), CreatedAt = now,
         };
         var inserted = await db.ExecuteAsync(
             "INSERT INTO pathnames (id, traffic_source_id, domain_id, value, template, created_at) VALUES (@id, @source, @domain, @value, @template, @at) " +

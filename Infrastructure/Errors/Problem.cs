@@ -35,6 +35,8 @@ public sealed class Problem
     public static Task WriteAsync(HttpContext http, int status, string? detail, Dictionary<string, string[]>? errors = null)
     {
         http.Response.StatusCode = status;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<ErrorBodyFormat>() is { } format && format.AppliesTo(http))
+            return format.WriteAsync(http, status, detail ?? ReasonPhrases.GetReasonPhrase(status));
         return http.Response.WriteAsJsonAsync(For(http, status, detail, errors), ProblemJson.Options, ContentType);
     }
 

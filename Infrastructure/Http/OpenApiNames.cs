@@ -25,6 +25,7 @@ public static class OpenApiNames
         ["IngestLogs"] = "Ingest",
         ["Otlp"] = "Ingest",
         ["Traces"] = "Ingest",
+        ["OpenTelemetry"] = "Ingest",
         ["Webhooks"] = "Alerts",
         ["Alerts"] = "Alerts",
         ["Health"] = "Health",

@@ -49,6 +49,7 @@ ROWS = env_int("BENCH_ROWS", 1_000_000)
 BATCH_SIZE = env_int("BENCH_BATCH_SIZE", 1000)
 BATCH_CONCURRENCY = env_int("BENCH_BATCH_CONCURRENCY", 2)
 WEBHOOKS = env_int("BENCH_WEBHOOKS", 0)
+OTLP_SIZE = env_int("BENCH_OTLP_SIZE", 512)
 SEED_WORKERS = env_int("BENCH_SEED_WORKERS", 3)
 READ_REPS = env_int("BENCH_READ_REPS", 30)
 READ_MAX_SECONDS = env_float("BENCH_READ_MAX_SECONDS", 45)
@@ -96,7 +97,7 @@ class Api:
             self.conn.close()
             self.conn = None
 
-    def call(self, method, path, body=None, token=None, raw=None, retry=True):
+    def call(self, method, path, body=None, token=None, raw=None, retry=True, content_type="application/json"):
         headers = {}
         bearer = token or self.token
         if bearer:
@@ -105,7 +106,7 @@ class Api:
         if data is None and body is not None:
             data = json.dumps(body).encode()
         if data is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         for attempt in range(2 if retry else 1):
             try:
                 if self.conn is None:
@@ -120,9 +121,11 @@ class Api:
                     raise
         if response.getheader("Connection", "").lower() == "close":
             self.close()
+        if response.getheader("Content-Type", "").startswith("application/x-protobuf"):
+            return response.status, payload
         try:
             parsed = json.loads(payload) if payload else None
-        except ValueError:
+        except (ValueError, UnicodeDecodeError):
             parsed = payload.decode(errors="replace")
         return response.status, parsed
 
@@ -433,6 +436,152 @@ def fmt_memory(g):
     stored = g["batch_statuses"].get("207", 0)
     return (f"{g['memory_after'].get('VmHWM', '?')} MiB peak, {g['clients']} clients: {stored} batches 207, "
             f"{g['batch_statuses'].get('503', 0)} 503; /healthz max {g['healthz_max_ms']} ms, failed {g['healthz_failed']}")
+
+
+# ---------------------------------------------------------------------------------------------- (c-otlp) OTLP exports
+
+def otlp_span_attributes():
+    """The 1 KiB record of (b) and (c) as the attributes of an HTTP server span (stable semantic conventions)."""
+    rec = json.loads(record_template_1k())
+    attrs = [("http.request.method", rec["method"]), ("url.scheme", "https"), ("server.address", "api.bench.example"),
+             ("url.path", rec["pathnameUrl"]), ("url.query", urllib.parse.urlencode(rec["queryParams"])),
+             ("http.route", rec["pathnameUrl"]), ("http.response.status_code", rec["status"]), ("enduser.id", rec["trafficUserId"])]
+    attrs += [(f"http.request.header.{k}", [v]) for k, v in rec["requestHeaders"].items()]
+    attrs += [(f"http.response.header.{k}", [v]) for k, v in rec["responseHeaders"].items()]
+    attrs += [("http.request.body", json.dumps(rec["requestBody"], separators=(",", ":"))),
+              ("http.response.body", json.dumps(rec["responseBody"], separators=(",", ":")))]
+    return attrs
+
+
+def pb_varint(n):
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def pb_field(number, payload):
+    """A length-delimited field (bytes, string or embedded message)."""
+    return pb_varint(number << 3 | 2) + pb_varint(len(payload)) + payload
+
+
+def pb_any(value):
+    if isinstance(value, str):
+        return pb_field(1, value.encode())
+    if isinstance(value, int):
+        return pb_varint(3 << 3) + pb_varint(value)
+    return pb_field(5, b"".join(pb_field(1, pb_any(v)) for v in value))
+
+
+def otlp_json_any(value):
+    if isinstance(value, str):
+        return {"stringValue": value}
+    if isinstance(value, int):
+        return {"intValue": value}
+    return {"arrayValue": {"values": [otlp_json_any(v) for v in value]}}
+
+
+# Placeholders of the span templates: each export gets its own trace id, each span its own span id.
+TRACE_HEX, SPAN_HEX = "7" * 32, "5" * 16
+TRACE_RAW, SPAN_RAW = b"\x77" * 16, b"\x55" * 8
+
+
+def otlp_templates():
+    """(JSON span text, protobuf span bytes) with the placeholder ids; start 12.5 ms before the end."""
+    attrs = otlp_span_attributes()
+    end = time.time_ns()
+    start = end - 12_500_000
+    span_json = json.dumps({"traceId": TRACE_HEX, "spanId": SPAN_HEX, "name": "POST /checkout/orders", "kind": 2,
+                            "startTimeUnixNano": str(start), "endTimeUnixNano": str(end),
+                            "attributes": [{"key": k, "value": otlp_json_any(v)} for k, v in attrs], "status": {"code": 0}},
+                           separators=(",", ":"))
+    span_pb = (pb_field(1, TRACE_RAW) + pb_field(2, SPAN_RAW) + pb_field(5, b"POST /checkout/orders") + pb_varint(6 << 3) + pb_varint(2)
+               + pb_varint(7 << 3 | 1) + start.to_bytes(8, "little") + pb_varint(8 << 3 | 1) + end.to_bytes(8, "little")
+               + b"".join(pb_field(9, pb_field(1, k.encode()) + pb_field(2, pb_any(v))) for k, v in attrs))
+    return span_json, span_pb
+
+
+def otlp_export(encoding, templates, trace, first_span, size):
+    """An ExportTraceServiceRequest of `size` spans of one trace (bytes)."""
+    span_json, span_pb = templates
+    if encoding == "json":
+        spans = ",".join(span_json.replace(TRACE_HEX, trace.hex()).replace(SPAN_HEX, f"{first_span + i:016x}") for i in range(size))
+        return ('{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bench"}}]},'
+                '"scopeSpans":[{"scope":{"name":"bench"},"spans":[' + spans + ']}]}]}').encode()
+    spans = b"".join(pb_field(2, span_pb.replace(TRACE_RAW, trace).replace(SPAN_RAW, (first_span + i).to_bytes(8, "big"))) for i in range(size))
+    resource = pb_field(1, pb_field(1, pb_field(1, b"service.name") + pb_field(2, pb_field(1, b"bench"))))
+    return pb_field(1, resource + pb_field(2, pb_field(1, pb_field(1, b"bench")) + spans))
+
+
+def otlp_rejected(encoding, answer):
+    """rejected_spans of an ExportTraceServiceResponse (0 without partial_success)."""
+    if encoding == "json":
+        return int(((answer or {}).get("partialSuccess") or {}).get("rejectedSpans") or 0) if isinstance(answer, dict) else 0
+    data = answer if isinstance(answer, (bytes, bytearray)) else b""
+    # partial_success (field 1) { rejected_spans (field 1, varint) ... }: enough of protobuf to read that number.
+    if len(data) > 3 and data[0] == 0x0A and data[2] == 0x08:
+        n, shift, i = 0, 0, 3
+        while i < len(data):
+            n |= (data[i] & 0x7F) << shift
+            shift += 7
+            if not data[i] & 0x80:
+                break
+            i += 1
+        return n
+    return 0
+
+
+def measure_otlp(port, key, seconds, concurrency, size, encoding):
+    """POST /v1/traces with exports of `size` spans (the SDK's default batch is 512), each span carrying what the 1 KiB
+    record carries, from `concurrency` clients: spans stored per second, end to end."""
+    templates = otlp_templates()
+    content_type = "application/json" if encoding == "json" else "application/x-protobuf"
+    lock = threading.Lock()
+    totals = {"exports": 0, "stored": 0, "bad": 0, "latencies": [], "first_error": None}
+    deadline = time.perf_counter() + seconds
+
+    def worker(w):
+        api = Api(port, key)
+        n = 0
+        while time.perf_counter() < deadline:
+            body = otlp_export(encoding, templates, os.urandom(16), w << 40 | n, size)
+            n += size
+            t0 = time.perf_counter()
+            status, answer = api.call("POST", "/v1/traces", raw=body, content_type=content_type)
+            dt = time.perf_counter() - t0
+            with lock:
+                totals["exports"] += 1
+                totals["latencies"].append(dt)
+                if status == 200:
+                    rejected = otlp_rejected(encoding, answer)
+                    totals["stored"] += size - rejected
+                    totals["bad"] += rejected
+                    if rejected and totals["first_error"] is None:
+                        totals["first_error"] = str(answer)[:300]
+                else:
+                    totals["bad"] += size
+                    if totals["first_error"] is None:
+                        totals["first_error"] = f"HTTP {status}: {str(answer)[:300]}"
+        api.close()
+
+    t0 = time.perf_counter()
+    workers = [threading.Thread(target=worker, args=(w + 1,)) for w in range(concurrency)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    wall = time.perf_counter() - t0
+    lat = sorted(totals["latencies"])
+    return {
+        "spans_per_s": round(totals["stored"] / wall, 1), "spans": totals["stored"], "exports": totals["exports"],
+        "export_size": size, "export_bytes": len(otlp_export(encoding, templates, b"\0" * 16, 0, size)), "encoding": encoding,
+        "concurrency": concurrency, "seconds": round(wall, 2),
+        "export_p50_ms": round(pct(lat, 50) * 1000, 1) if lat else None,
+        "failed_spans": totals["bad"], "first_error": totals["first_error"],
+    }
 
 
 # ---------------------------------------------------------------------------------------------- (e) seeding 1M rows
@@ -802,6 +951,14 @@ def cmd_engine(a):
     say(f"{r['records_per_s']:,.0f} records/s ({r['batches']} batches, p50 {r['batch_p50_ms']} ms per batch, {r['failed_records']} failed)"
         + (f" first error: {r['first_error']}" if r["first_error"] else ""))
 
+    for encoding, key_name in (("json", "c_otlp_json"), ("protobuf", "c_otlp_protobuf")):
+        check_server()
+        say(f"(c-otlp) POST /v1/traces, exports of {OTLP_SIZE} spans (~1 KiB each) as {encoding}, {BATCH_CONCURRENCY} concurrent clients, {DURATION} s")
+        r = measure_otlp(a.port, key, DURATION, BATCH_CONCURRENCY, OTLP_SIZE, encoding)
+        result[key_name] = r
+        say(f"{r['spans_per_s']:,.0f} spans/s ({r['exports']} exports, p50 {r['export_p50_ms']} ms per export, {r['failed_spans']} failed)"
+            + (f" first error: {r['first_error']}" if r["first_error"] else ""))
+
     say(f"(e) seeding {ROWS:,} rows into the read source")
     result["e_seed"] = seed_read_source(a.port, state, ROWS, a.db)
     say(f"seeded {result['e_seed']['rows']:,} rows in {result['e_seed']['seconds']} s ({result['e_seed']['method']})")
@@ -1012,6 +1169,10 @@ def median_of_runs(runs):
     for field in ("records_per_s", "batch_p50_ms"):
         med(("c_batch", field))
     med(("c_batch", "failed_records"), total=True)
+    for key in ("c_otlp_json", "c_otlp_protobuf"):
+        for field in ("spans_per_s", "export_p50_ms"):
+            med((key, field))
+        med((key, "failed_spans"), total=True)
     for key in ("e_list", "e_cursor", "e_stats"):
         if all(r.get(key, {}).get("status") == "ok" for r in runs):
             for field in ("median_ms", "p95_ms"):
@@ -1046,6 +1207,11 @@ def cmd_report(a):
         if row == "c":
             c = r["c_batch"]
             return f"{c['records_per_s']:>8,.0f} records/s  (batch p50 {c['batch_p50_ms']:.0f} ms, failed {c['failed_records']})"
+        if row.startswith("c-otlp"):
+            c = r.get("c_otlp_json" if row == "c-otlp-json" else "c_otlp_protobuf")
+            if not c:
+                return "n/a"
+            return f"{c['spans_per_s']:>8,.0f} spans/s    (export p50 {c['export_p50_ms']:.0f} ms, failed {c['failed_spans']})"
         if row.startswith("e-"):
             e = r["e_" + row[2:]]
             text = fmt_read(e)
@@ -1062,6 +1228,7 @@ def cmd_report(a):
 
     rows = [("a", "POST /http-traffic"), ("b", "POST /http-traffic-record 1KiB"),
             ("b2", "POST /ingest-log 1KiB as text"), ("c", f"batch of {BATCH_SIZE}"),
+            ("c-otlp-json", f"OTLP export of {OTLP_SIZE}, JSON"), ("c-otlp-proto", f"OTLP export of {OTLP_SIZE}, protobuf"),
             ("d", "GET /healthz (baseline)"), ("e-list", "list ?status=500 20 rows"), ("e-cursor", "deep cursor page"),
             ("e-stats", "24 h stats"), ("RSS", "server peak RSS"), ("memory", "peak RSS, many 1 MB batches")]
     table = {row: {n: cell(row, engines[n]) for n in names} for row, _ in rows}
@@ -1097,7 +1264,7 @@ def cmd_report(a):
     doc = {
         "date": now_iso(),
         "machine": machine_info(),
-        "config": {"duration_s": DURATION, "connections": CONNECTIONS, "wrk_threads": THREADS, "rows": ROWS, "batch_size": BATCH_SIZE,
+        "config": {"duration_s": DURATION, "connections": CONNECTIONS, "wrk_threads": THREADS, "rows": ROWS, "batch_size": BATCH_SIZE, "otlp_size": OTLP_SIZE,
                    "batch_concurrency": BATCH_CONCURRENCY, "seed_workers": SEED_WORKERS, "read_reps": READ_REPS, "cursor_pages": CURSOR_PAGES,
                    "postgres_options": os.environ.get("BENCH_PG_SETTINGS", ""), "postgres_version": os.environ.get("BENCH_PG_VERSION", ""), "commit": os.environ.get("BENCH_COMMIT", ""),
                    "run_seconds": env_int("BENCH_ELAPSED", 0) or None, "runs": run_count},

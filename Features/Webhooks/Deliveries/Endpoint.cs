@@ -11,7 +11,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, PageOf<
     public override void Configure()
     {
         Get("/webhooks/{webhookId}/deliveries");
-        Description(b => b.Problems(400, 401, 403, 404));
+        Description(b => b.OperationId("listWebhookDeliveries").Problems(400, 401, 403, 404));
         Summary(s => s.Summary = "The delivery log of a webhook, newest first: each event's status (pending, delivered, failed), attempts and last answer.");
     }
 
