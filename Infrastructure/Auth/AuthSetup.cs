@@ -42,11 +42,13 @@ public static class AuthSetup
             {
                 OnTokenValidated = async ctx =>
                 {
-                    // A valid signature is not enough: the token of a deleted user must stop working.
+                    // A valid signature is not enough: the token of a deleted user, or one issued before the user's
+                    // password changed (a lower token version), must stop working.
                     var userId = ctx.Principal?.FindFirst(Tokens.UserIdClaim)?.Value;
                     var db = ctx.HttpContext.RequestServices.GetRequiredService<Db>();
-                    if (userId is null || !await db.UserExistsAsync(userId, ctx.HttpContext.RequestAborted))
-                        ctx.Fail("The user of this token no longer exists.");
+                    var version = userId is null ? null : await db.UserTokenVersionAsync(userId, ctx.HttpContext.RequestAborted);
+                    if (version is null || version != ctx.Principal!.TokenVersion())
+                        ctx.Fail("The user of this token no longer exists, or its password changed since.");
                 },
                 OnChallenge = async ctx =>
                 {

@@ -15,4 +15,5 @@ public sealed class Db(DataOptions options) : DataConnection(options)
     public ITable<ResponseRow> Responses => this.GetTable<ResponseRow>();
     public ITable<HttpTrafficRow> HttpTraffic => this.GetTable<HttpTrafficRow>();
     public ITable<IngestKeyRow> IngestKeys => this.GetTable<IngestKeyRow>();
+    public ITable<MemberRow> Members => this.GetTable<MemberRow>();
 }

@@ -26,7 +26,7 @@ public sealed class Endpoint(Db db, DataOptions options, Timestamps time) : Endp
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var sourceId = Ids.Normalize(r.TrafficSourceId);
-        await db.RequireOwnedSourceAsync(sourceId, User.UserId(), ct);
+        await db.RequireReadableSourceAsync(sourceId, User.UserId(), ct);
         var end = TrafficFilterRequest.Date(r.EndDate) ?? time.Now();
         var start = TrafficFilterRequest.Date(r.StartDate) ?? end - (long)TimeSpan.FromDays(1).TotalMilliseconds;
         if (start >= end) ThrowError(x => x.StartDate!, "startDate must be before endDate.");

@@ -8,5 +8,6 @@ public sealed class Validator : Validator<Request>
     {
         RuleFor(r => r.Name).ValidSourceName();
         RuleFor(r => r.TrafficDomain).ValidTrafficDomain();
+        RuleFor(r => r.RetentionDays).ValidRetentionDays();
     }
 }
