@@ -40,6 +40,7 @@ try
             o.ShortSchemaNames = false;
         });
     builder.Services.AddSingleton<GroupCommit>().AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
+    builder.Services.AddSingleton<ChunkedDeletes>();
     builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
         .AddSingleton<Arkyn.Features.HttpTrafficRecords.KnownTrafficIds>();
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
