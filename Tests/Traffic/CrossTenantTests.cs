@@ -223,6 +223,8 @@ public abstract class CrossTenantTests(ArkynApp app) : TrafficTest(app)
             ("GET traffic", $"/http-traffic/{a.SourceId}"),
             ("GET records", $"/http-traffic-record/{a.SourceId}"),
             ("GET one record", $"/http-traffic-record/{a.SourceId}/{traffic}"),
+            ("GET export ndjson", $"/http-traffic-record/{a.SourceId}/export"),
+            ("GET export csv", $"/http-traffic-record/{a.SourceId}/export?format=csv"),
             ("GET stats", $"/http-traffic-stats/{a.SourceId}?startDate={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}T00:00:00Z&endDate={DateTime.UtcNow.AddDays(2):yyyy-MM-dd}T00:00:00Z"),
         };
         foreach (var (what, path) in reads)
