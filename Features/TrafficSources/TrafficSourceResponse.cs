@@ -4,14 +4,14 @@ using FluentValidation;
 
 namespace Arkyn.Features.TrafficSources;
 
-/// <summary>A traffic source; <c>role</c> is the caller's: OWNER for their own sources, READ_ONLY where they are a member.</summary>
-public sealed record TrafficSourceResponse(string Id, string Name, string TrafficDomain, string UserId, int? RetentionDays, string Role,
-    string CreatedAt, string UpdatedAt)
+/// <summary>A traffic source: the published fields, then retentionDays and <c>role</c>, the caller's: OWNER for their own sources, READ_ONLY where they are a member.</summary>
+public sealed record TrafficSourceResponse(string Id, string Name, string TrafficDomain, string UserId, string CreatedAt, string UpdatedAt,
+    int? RetentionDays, string Role)
 {
     public const string Owner = "OWNER";
 
     public static TrafficSourceResponse From(TrafficSourceRow s, Timestamps time, string role = Owner) =>
-        new(s.Id, s.Name, s.TrafficDomain, s.UserId, s.RetentionDays, role, time.Format(s.CreatedAt), time.Format(s.UpdatedAt));
+        new(s.Id, s.Name, s.TrafficDomain, s.UserId, time.Format(s.CreatedAt), time.Format(s.UpdatedAt), s.RetentionDays, role);
 }
 
 public static class TrafficSourceRules
