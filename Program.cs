@@ -53,6 +53,9 @@ try
             o.EnableJWTBearerAuth = false;
         });
     builder.Services.AddSingleton<GroupCommit>().AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
+    builder.Services.AddSingleton<ChunkedDeletes>();
+    builder.Services.AddSingleton(Arkyn.Features.Retention.RetentionSettings.From(config))
+        .AddSingleton<Arkyn.Features.Retention.Sweep>().AddHostedService(sp => sp.GetRequiredService<Arkyn.Features.Retention.Sweep>());
     builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
         .AddSingleton<Arkyn.Features.HttpTrafficRecords.KnownTrafficIds>();
     builder.Services.AddJsonCompression();

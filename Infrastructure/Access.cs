@@ -10,7 +10,8 @@ namespace Arkyn.Infrastructure;
 /// <summary>
 /// Ownership rules shared by every route under a traffic source. A resource named in the path answers 404 when
 /// it does not exist and 403 when it is another user's (the published contract's order); ids nested under it
-/// that are not of that source answer 404, exactly as unknown ones.
+/// that are not of that source answer 404, exactly as unknown ones. Read routes also let the source's members in
+/// (<see cref="RequireReadableSourceAsync"/>); every other route is the owner's alone.
 /// </summary>
 public static class Access
 {
@@ -19,6 +20,17 @@ public static class Access
         var owner = await db.SourceOwnerAsync(sourceId, ct);
         if (owner is null) NotFound("trafficSourceId", "No traffic source has this id.");
         if (owner != callerId) Forbidden("This traffic source belongs to another user.");
+    }
+
+    /// <summary>
+    /// For the read routes of a source: its owner and its members. Checked in the database on every call, so a removed
+    /// member is refused on the next request.
+    /// </summary>
+    public static async Task RequireReadableSourceAsync(this Db db, string sourceId, string callerId, CancellationToken ct)
+    {
+        var access = await db.SourceAccessAsync(sourceId, callerId, ct);
+        if (access is null) NotFound("trafficSourceId", "No traffic source has this id.");
+        if (access.OwnerId != callerId && access.Role is null) Forbidden("This traffic source belongs to another user.");
     }
 
     /// <summary>

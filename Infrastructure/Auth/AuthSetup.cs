@@ -43,12 +43,14 @@ public static class AuthSetup
             {
                 OnTokenValidated = async ctx =>
                 {
-                    // A valid signature is not enough: the token of a deleted user must stop working.
+                    // A valid signature is not enough: the token of a deleted user, or one issued before the user's
+                    // password changed (a lower token version), must stop working.
                     var userId = ctx.Principal?.FindFirst(Tokens.UserIdClaim)?.Value;
                     var services = ctx.HttpContext.RequestServices;
-                    if (userId is null || !await services.GetRequiredService<UserTokenCheck>()
-                            .UserExistsAsync(services.GetRequiredService<Db>(), userId, ctx.HttpContext.RequestAborted))
-                        ctx.Fail("The user of this token no longer exists.");
+                    var version = userId is null ? null : await services.GetRequiredService<UserTokenCheck>()
+                        .TokenVersionAsync(services.GetRequiredService<Db>(), userId, ctx.HttpContext.RequestAborted);
+                    if (version is null || version != ctx.Principal!.TokenVersion())
+                        ctx.Fail("The user of this token no longer exists, or its password changed since.");
                 },
                 OnChallenge = async ctx =>
                 {

@@ -29,6 +29,8 @@ public sealed class RecheckedCache<TValue>(TimeProvider clock) where TValue : cl
         return value;
     }
 
+    public void Forget(string key) => entries.TryRemove(key, out _);
+
     public void ForgetWhere(Func<TValue, bool> match)
     {
         foreach (var (key, entry) in entries)

@@ -9,17 +9,19 @@ public sealed class Tokens(TokenKeys keys, AuthSettings settings, TimeProvider c
     public const string Issuer = "arkyn";
     public const string Audience = "arkyn";
     public const string UserIdClaim = JwtRegisteredClaimNames.Sub;
+    /// <summary>The user's token version when the token was issued; a token without it was issued at version 0.</summary>
+    public const string VersionClaim = "tv";
 
     static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public string Issue(string userId)
+    public string Issue(string userId, int tokenVersion)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
             Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim(UserIdClaim, userId)]),
+            Subject = new ClaimsIdentity([new Claim(UserIdClaim, userId), new Claim(VersionClaim, tokenVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer32)]),
             IssuedAt = now,
             NotBefore = now,
             Expires = now + settings.TokenLifetime,
@@ -42,6 +44,9 @@ public sealed class Tokens(TokenKeys keys, AuthSettings settings, TimeProvider c
 
 public static class ClaimsPrincipalExtensions
 {
+    public static int TokenVersion(this ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirstValue(Tokens.VersionClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
+
     public static string UserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(Tokens.UserIdClaim) ?? throw new InvalidOperationException("The caller has no user id claim.");
 }

@@ -19,4 +19,5 @@ public sealed class Db(DataOptions options) : DataConnection(options)
     public ITable<WebhookStateRow> WebhookStates => this.GetTable<WebhookStateRow>();
     public ITable<WebhookEventRow> WebhookEvents => this.GetTable<WebhookEventRow>();
     public ITable<WebhookDeliveryRow> WebhookDeliveries => this.GetTable<WebhookDeliveryRow>();
+    public ITable<MemberRow> Members => this.GetTable<MemberRow>();
 }

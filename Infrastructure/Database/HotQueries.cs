@@ -15,12 +15,26 @@ namespace Arkyn.Infrastructure.Database;
 /// </summary>
 public static class HotQueries
 {
-    public static async Task<bool> UserExistsAsync(this Db db, string userId, CancellationToken ct) =>
-        await db.ExecuteAsync<int>("SELECT COUNT(*) FROM users WHERE id = @id", ct, Text("id", userId)) > 0;
+    /// <summary>The user's token version (raised by a password change), or null when there is no such user.</summary>
+    public static Task<int?> UserTokenVersionAsync(this Db db, string userId, CancellationToken ct) =>
+        db.ExecuteAsync<int?>("SELECT token_version FROM users WHERE id = @id", ct, Text("id", userId));
 
     /// <summary>The owner of a traffic source, or null when there is no such source.</summary>
     public static Task<string?> SourceOwnerAsync(this Db db, string sourceId, CancellationToken ct) =>
         db.ExecuteAsync<string?>("SELECT user_id FROM traffic_sources WHERE id = @id", ct, Text("id", sourceId));
+
+    public sealed class SourceAccess
+    {
+        [Column("user_id")] public string OwnerId { get; set; } = "";
+        /// <summary>The caller's member role, or null when the caller is not a member.</summary>
+        [Column("role")] public string? Role { get; set; }
+    }
+
+    /// <summary>The owner of a traffic source and the caller's membership of it, in one lookup; null when there is no such source.</summary>
+    public static async Task<SourceAccess?> SourceAccessAsync(this Db db, string sourceId, string callerId, CancellationToken ct) =>
+        (await db.QueryToListAsync<SourceAccess>(
+            "SELECT s.user_id, m.role FROM traffic_sources s LEFT JOIN traffic_source_members m ON m.traffic_source_id = s.id AND m.user_id = @caller WHERE s.id = @id",
+            ct, Text("id", sourceId), Text("caller", callerId))).FirstOrDefault();
 
     public sealed class KeyOwner
     {

@@ -40,6 +40,7 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
         var isPostgres = db.DataProvider.Name.StartsWith("PostgreSQL", StringComparison.Ordinal);
         try
         {
+            if (!isPostgres) await EnableIncrementalVacuumAsync(db, ct);
             if (!isPostgres) await db.ExecuteAsync("PRAGMA journal_mode=WAL", ct);
             // Read committed on PostgreSQL so that, once the lock is ours, we see what the previous holder committed.
             await using var tx = await db.BeginTransactionAsync(isPostgres ? IsolationLevel.ReadCommitted : IsolationLevel.Serializable, ct);
@@ -94,6 +95,22 @@ public sealed partial class Migrator(DataOptions options, ILogger<Migrator> log)
         {
             throw new StartupException($"cannot reach or prepare the database: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// SQLite keeps the pages that deletes free inside the file unless auto-vacuum is on; with it INCREMENTAL, the
+    /// retention sweep gives them back (PRAGMA incremental_vacuum) so the file shrinks. The mode can only change on a
+    /// file without tables, or through a VACUUM that rewrites the whole file once (outside any transaction): files of
+    /// releases before 0009 pay that once, at this start.
+    /// </summary>
+    async Task EnableIncrementalVacuumAsync(DataConnection db, CancellationToken ct)
+    {
+        const int incremental = 2;
+        if (await db.ExecuteAsync<int>("PRAGMA auto_vacuum", ct) == incremental) return;
+        await db.ExecuteAsync("PRAGMA auto_vacuum=INCREMENTAL", ct);
+        if (await db.ExecuteAsync<int>("SELECT COUNT(*) FROM sqlite_master", ct) == 0) return;
+        log.LogInformation("Turning on incremental auto-vacuum: rewriting the SQLite file once (VACUUM)");
+        await db.ExecuteAsync("VACUUM", ct);
     }
 
     static IReadOnlyList<Migration> Load()

@@ -14,6 +14,8 @@ public sealed class UserRow
     [Column("utc"), NotNull] public double Utc { get; set; }
     [Column("created_at"), NotNull] public long CreatedAt { get; set; }
     [Column("updated_at"), NotNull] public long UpdatedAt { get; set; }
+    /// <summary>Raised when the password changes: tokens issued with a lower value stop working.</summary>
+    [Column("token_version"), NotNull] public int TokenVersion { get; set; }
 }
 
 [Table("app_settings")]
@@ -32,6 +34,20 @@ public sealed class TrafficSourceRow
     [Column("traffic_domain"), NotNull] public required string TrafficDomain { get; set; }
     [Column("created_at"), NotNull] public long CreatedAt { get; set; }
     [Column("updated_at"), NotNull] public long UpdatedAt { get; set; }
+    /// <summary>Days of traffic kept; null for the server default (Retention:Days).</summary>
+    [Column("retention_days")] public int? RetentionDays { get; set; }
+}
+
+/// <summary>A person the owner lets read a traffic source.</summary>
+[Table("traffic_source_members")]
+public sealed class MemberRow
+{
+    public const string ReadOnly = "READ_ONLY";
+
+    [Column("traffic_source_id"), PrimaryKey(0)] public required string TrafficSourceId { get; set; }
+    [Column("user_id"), PrimaryKey(1)] public required string UserId { get; set; }
+    [Column("role"), NotNull] public required string Role { get; set; }
+    [Column("created_at"), NotNull] public long CreatedAt { get; set; }
 }
 
 [Table("domains")]

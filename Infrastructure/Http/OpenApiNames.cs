@@ -26,6 +26,7 @@ public static class OpenApiNames
         ["Otlp"] = "Ingest",
         ["Traces"] = "Ingest",
         ["OpenTelemetry"] = "Ingest",
+        ["Members"] = "Traffic sources",
         ["Webhooks"] = "Alerts",
         ["Alerts"] = "Alerts",
         ["Health"] = "Health",

@@ -29,7 +29,8 @@ public abstract class PlatformTests(ArkynApp app) : ApiTest(app)
     public async Task Unknown_routes_and_wrong_methods_are_problems()
     {
         AssertProblem(await SendAsync(HttpMethod.Get, "/no-such-route"), HttpStatusCode.NotFound);
-        AssertProblem(await SendAsync(HttpMethod.Delete, "/user/auth"), HttpStatusCode.MethodNotAllowed);
+        // Not DELETE /user/auth: that is DELETE /user/:userId with a userId that is not a UUID (400).
+        AssertProblem(await SendAsync(HttpMethod.Get, "/user/auth"), HttpStatusCode.MethodNotAllowed);
     }
 
     [Fact]

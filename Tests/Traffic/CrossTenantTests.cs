@@ -194,6 +194,80 @@ public abstract class CrossTenantTests(ArkynApp app) : TrafficTest(app)
         var sources = await SendAsync(HttpMethod.Get, "/traffic-source", token: b.Token);
         Assert.DoesNotContain(a.SourceId, sources.Body);
     }
+    /// <summary>
+    /// The matrix of every route under a traffic source, for three callers: its owner, a read-only member and a stranger.
+    /// Read routes answer the member exactly what they answer the owner; everything else refuses the member as it
+    /// refuses a stranger (403, nothing written), then works for the owner.
+    /// </summary>
+    [Fact]
+    public async Task Owner_member_and_stranger_on_every_route()
+    {
+        var a = await CreateTenantAsync("Owner");
+        var traffic = (await CreateTrafficAsync(a))["id"]!.GetValue<string>();
+        var member = await AccountAsync("Member");
+        var stranger = await CreateTenantAsync("Stranger");
+        var added = await SendAsync(HttpMethod.Post, $"/traffic-source/{a.SourceId}/members", new { email = member.Email, role = "READ_ONLY" }, a.Token);
+        Assert.True(added.Status == HttpStatusCode.Created, added.Body);
+        var key = await SendAsync(HttpMethod.Post, $"/traffic-source/{a.SourceId}/ingest-keys", new { name = "agent" }, a.Token);
+        var keyId = Id(key);
+        var spareDomain = await CreateDomainAsync(a.Account, a.SourceId);
+        var sparePathname = await CreatePathnameAsync(a.Account, a.SourceId, a.DomainId);
+        var record = new { domainUrl = "https://api.example.com", pathnameUrl = "/users/1", method = "GET", status = 200, elapsedTime = 5,
+            requestHeaders = new { }, queryParams = new { }, responseHeaders = new { } };
+        var other = await AccountAsync("Other");
+
+        var reads = new (string What, string Path)[]
+        {
+            ("GET domains", $"/domain/{a.SourceId}"),
+            ("GET pathnames", $"/pathname/{a.SourceId}/{a.DomainId}"),
+            ("GET traffic", $"/http-traffic/{a.SourceId}"),
+            ("GET records", $"/http-traffic-record/{a.SourceId}"),
+            ("GET one record", $"/http-traffic-record/{a.SourceId}/{traffic}"),
+            ("GET export ndjson", $"/http-traffic-record/{a.SourceId}/export"),
+            ("GET export csv", $"/http-traffic-record/{a.SourceId}/export?format=csv"),
+            ("GET stats", $"/http-traffic-stats/{a.SourceId}?startDate={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}T00:00:00Z&endDate={DateTime.UtcNow.AddDays(2):yyyy-MM-dd}T00:00:00Z"),
+        };
+        foreach (var (what, path) in reads)
+        {
+            var owner = await SendAsync(HttpMethod.Get, path, token: a.Token);
+            Assert.True(owner.Status == HttpStatusCode.OK, $"{what} as owner: {(int)owner.Status} {owner.Body}");
+            var asMember = await SendAsync(HttpMethod.Get, path, token: member.Token);
+            Assert.True(asMember.Status == HttpStatusCode.OK, $"{what} as member: {(int)asMember.Status} {asMember.Body}");
+            Assert.Equal(owner.Body, asMember.Body);
+            await RefusedAsync(HttpStatusCode.Forbidden, null, $"{what} as stranger", () => SendAsync(HttpMethod.Get, path, token: stranger.Token));
+        }
+
+        // In this order, so each owner call leaves what the next ones need.
+        var writes = new (string What, HttpStatusCode Owner, Func<string, Task<Reply>> Call)[]
+        {
+            ("PUT source", HttpStatusCode.OK, t => SendAsync(HttpMethod.Put, $"/traffic-source/{a.SourceId}", new { name = "Renamed", retentionDays = 7 }, t)),
+            ("POST domain", HttpStatusCode.Created, t => SendAsync(HttpMethod.Post, $"/domain/{a.SourceId}", new { value = "new.example.com", protocol = "HTTPS" }, t)),
+            ("POST pathname", HttpStatusCode.Created, t => SendAsync(HttpMethod.Post, $"/pathname/{a.SourceId}/{a.DomainId}", new { value = "/new" }, t)),
+            ("POST traffic", HttpStatusCode.Created, t => SendAsync(HttpMethod.Post, $"/http-traffic/{a.SourceId}", TrafficBody(a), t)),
+            ("POST record", HttpStatusCode.Created, t => SendAsync(HttpMethod.Post, $"/http-traffic-record/{a.SourceId}", record, t)),
+            ("POST batch", HttpStatusCode.MultiStatus, t => SendAsync(HttpMethod.Post, $"/http-traffic-record/{a.SourceId}/batch", new { records = new[] { record } }, t)),
+            ("GET ingest keys", HttpStatusCode.OK, t => SendAsync(HttpMethod.Get, $"/traffic-source/{a.SourceId}/ingest-keys", token: t)),
+            ("POST ingest key", HttpStatusCode.Created, t => SendAsync(HttpMethod.Post, $"/traffic-source/{a.SourceId}/ingest-keys", new { name = "x" }, t)),
+            ("DELETE ingest key", HttpStatusCode.NoContent, t => SendAsync(HttpMethod.Delete, $"/ingest-key/{keyId}", token: t)),
+            ("GET members", HttpStatusCode.OK, t => SendAsync(HttpMethod.Get, $"/traffic-source/{a.SourceId}/members", token: t)),
+            ("POST member", HttpStatusCode.Created, t => SendAsync(HttpMethod.Post, $"/traffic-source/{a.SourceId}/members", new { email = other.Email, role = "READ_ONLY" }, t)),
+            ("DELETE member", HttpStatusCode.NoContent, t => SendAsync(HttpMethod.Delete, $"/traffic-source/{a.SourceId}/members/{other.Id}", token: t)),
+            ("DELETE traffic", HttpStatusCode.NoContent, t => SendAsync(HttpMethod.Delete, $"/http-traffic/{traffic}", token: t)),
+            ("DELETE pathname", HttpStatusCode.NoContent, t => SendAsync(HttpMethod.Delete, $"/pathname/{sparePathname}", token: t)),
+            ("DELETE domain", HttpStatusCode.NoContent, t => SendAsync(HttpMethod.Delete, $"/domain/{spareDomain}", token: t)),
+            ("DELETE source", HttpStatusCode.NoContent, t => SendAsync(HttpMethod.Delete, $"/traffic-source/{a.SourceId}", token: t)),
+        };
+        foreach (var (what, ownerStatus, call) in writes)
+        {
+            var byMember = await RefusedAsync(HttpStatusCode.Forbidden, null, $"{what} as member", () => call(member.Token));
+            var byStranger = await RefusedAsync(HttpStatusCode.Forbidden, null, $"{what} as stranger", () => call(stranger.Token));
+            Assert.Null(byMember["errors"]);
+            Assert.Null(byStranger["errors"]);
+            var owner = await call(a.Token);
+            Assert.True(owner.Status == ownerStatus, $"{what} as owner: expected {(int)ownerStatus}, got {(int)owner.Status}: {owner.Body}");
+        }
+    }
+
 }
 
 public sealed class CrossTenantTestsOnSqlite(SqliteApp app) : CrossTenantTests(app), IClassFixture<SqliteApp>;

@@ -12,7 +12,7 @@ public abstract class HttpTrafficTests(ArkynApp app) : TrafficTest(app)
 
         var source = await SendAsync(HttpMethod.Post, "/traffic-source", new { name = "Shop", trafficDomain = $"{Unique("shop")}.example.com" }, account.Token);
         Assert.Equal(HttpStatusCode.Created, source.Status);
-        Assert.Equal(["id", "name", "trafficDomain", "userId", "createdAt", "updatedAt"], source.Json.AsObject().Select(p => p.Key));
+        Assert.Equal(["id", "name", "trafficDomain", "userId", "createdAt", "updatedAt", "retentionDays", "role"], source.Json.AsObject().Select(p => p.Key));
         Assert.Equal(account.Id, source.Json["userId"]!.GetValue<string>());
         var sourceId = Id(source);
 

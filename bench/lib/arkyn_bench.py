@@ -886,6 +886,146 @@ def memory(pid):
     return out
 
 
+# ---------------------------------------------------------------------------------------------- keeping data (--keeping)
+
+def run_sql(db, sql):
+    """Runs one statement on the bench database (sqlite:PATH or postgres:HOST:PORT:DB:USER); returns the first value, if any."""
+    if db.startswith("sqlite:"):
+        import sqlite3
+        con = sqlite3.connect(db[len("sqlite:"):], timeout=120, isolation_level=None)
+        try:
+            row = con.execute(sql).fetchone()
+            return row[0] if row else None
+        finally:
+            con.close()
+    _, host, port, name, user = db.split(":", 4)
+    psql = [os.environ.get("BENCH_PSQL", "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", port, "-U", user, "-d", name, "-At", "-c", sql]
+    done = subprocess.run(psql, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BenchError(f"psql failed: {done.stderr[-1500:]}")
+    out = done.stdout.strip()
+    return out.splitlines()[0] if out else None
+
+
+def cmd_keeping_seed(a):
+    global SERVER_PID
+    SERVER_PID = a.pid
+    os.makedirs(a.work, exist_ok=True)
+    state = setup_account(a.port)
+    say(f"seeding {ROWS:,} rows into the read source")
+    state["seed"] = seed_read_source(a.port, state, ROWS, a.db)
+    with open(a.state, "w") as f:
+        json.dump(state, f, indent=2)
+
+
+def stream_export(port, token, path):
+    """Reads a whole export, counting lines and bytes, holding one buffer at a time."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    t0 = time.time()
+    conn.request("GET", path, headers={"Authorization": "Bearer " + token})
+    response = conn.getresponse()
+    if response.status != 200:
+        raise BenchError(f"GET {path}: HTTP {response.status}: {response.read()[:400]}")
+    lines = size = 0
+    first_byte = None
+    while True:
+        chunk = response.read(1 << 16)
+        if not chunk:
+            break
+        if first_byte is None:
+            first_byte = time.time() - t0
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    conn.close()
+    seconds = time.time() - t0
+    return {"lines": lines, "mib": round(size / 1048576, 1), "seconds": round(seconds, 1),
+            "rows_per_s": round(lines / seconds) if seconds else None, "first_byte_s": round(first_byte or 0, 3)}
+
+
+def cmd_keeping_export(a):
+    """On a server started fresh on the seeded database: peak RSS while exporting every row as NDJSON, then as CSV."""
+    global SERVER_PID
+    SERVER_PID = a.pid
+    with open(a.state) as f:
+        state = json.load(f)
+    result = {"memory_after_start": memory(a.pid)}
+    for fmt in ("ndjson", "csv"):
+        say(f"export of every row of the read source as {fmt}")
+        r = stream_export(a.port, state["token"], f"/http-traffic-record/{state['read_source']}/export?format={fmt}")
+        r["memory_after"] = memory(a.pid)
+        result[fmt] = r
+        say(f"{fmt}: {r['lines']:,} lines, {r['mib']} MiB in {r['seconds']} s; peak RSS so far {r['memory_after'].get('VmHWM')} MiB")
+    with open(a.out, "w") as f:
+        json.dump(result, f, indent=2)
+
+
+def cmd_keeping_sweep(a):
+    """Ingest (b, one 1 KiB record per call) in windows of BENCH_KEEPING_WINDOW seconds: one before, then the read
+    source's rows are made expired and the server's sweep (Retention:SweepEvery, set short by bench/run) deletes them
+    while the windows go on, until none is left plus one window after."""
+    global SERVER_PID
+    SERVER_PID = a.pid
+    with open(a.state) as f:
+        state = json.load(f)
+    window = env_int("BENCH_KEEPING_WINDOW", 10)
+    limit = env_int("BENCH_KEEPING_MAX_SECONDS", 900)
+    src, key, read = state["write_source"], state["write_key"], state["read_source"]
+    template = os.path.join(a.work, "record.json")
+    with open(template, "w") as f:
+        f.write(record_template_1k())
+    count_sql = f"SELECT count(*) FROM http_traffic WHERE traffic_source_id = '{read}'"
+
+    def ingest_window():
+        r = wrk(a.port, "record.lua", f"/http-traffic-record/{src}", [key, f"/http-traffic-record/{src}", template, uuid.uuid4().hex[:8]], window)
+        r["remaining"] = int(run_sql(a.db, count_sql))
+        r["at_s"] = round(time.time() - t0, 1)
+        say(f"{fmt_wrk(r)}; {r['remaining']:,} expired rows left")
+        return r
+
+    t0 = time.time()
+    result = {"window_s": window, "before": ingest_window()}
+    rows = result["before"]["remaining"]
+    api = Api(a.port, state["token"])
+    expect(api.call("PUT", f"/traffic-source/{read}", {"retentionDays": 1}), 200, what="PUT retentionDays")
+    api.close()
+    say(f"making the {rows:,} rows of the read source 3 days older (retentionDays 1)")
+    older = f"UPDATE http_traffic SET created_at = created_at - 259200000 WHERE traffic_source_id = '{read}'"
+    if a.db.startswith("sqlite:"):
+        # In slices: one UPDATE of every row would hold SQLite's write lock longer than the server waits for it.
+        import sqlite3
+        con = sqlite3.connect(a.db[len("sqlite:"):], timeout=120, isolation_level=None)
+        young = int(time.time() * 1000) - 2 * 86_400_000
+        while con.execute(older + f" AND id IN (SELECT id FROM http_traffic WHERE traffic_source_id = '{read}' AND created_at > {young} LIMIT 20000)").rowcount:
+            pass
+        con.close()
+    else:
+        run_sql(a.db, older)
+    expired_at = time.time()
+    during = []
+    while time.time() - expired_at < limit:
+        r = ingest_window()
+        during.append(r)
+        if r["remaining"] == 0:
+            break
+    result["during"] = during
+    result["sweep_done_within_s"] = round(time.time() - expired_at, 1) if during and during[-1]["remaining"] == 0 else None
+    result["after"] = ingest_window()
+    sweeping = [r for r in during if r["remaining"] < rows] or during
+    if sweeping:
+        result["summary"] = {
+            "rows_swept": rows - during[-1]["remaining"],
+            "rps_before": result["before"]["rps"], "p99_before_ms": result["before"]["p99_ms"],
+            "rps_during_median": statistics.median(r["rps"] for r in sweeping),
+            "p99_during_median_ms": statistics.median(r["p99_ms"] for r in sweeping),
+            "p99_during_max_ms": max(r["p99_ms"] for r in sweeping),
+            "rps_after": result["after"]["rps"], "p99_after_ms": result["after"]["p99_ms"],
+        }
+        say("sweep during ingest: " + json.dumps(result["summary"]))
+    result["memory"] = memory(a.pid)
+    with open(a.out, "w") as f:
+        json.dump(result, f, indent=2)
+
+
 # ---------------------------------------------------------------------------------------------- commands
 
 def cmd_engine(a):
@@ -1318,6 +1458,14 @@ def main():
     h = sub.add_parser("healthz-probe")
     h.add_argument("--port", type=int, required=True)
     h.add_argument("--seconds", type=int, required=True)
+    for name in ("keeping-seed", "keeping-export", "keeping-sweep"):
+        k = sub.add_parser(name)
+        k.add_argument("--port", type=int, required=True)
+        k.add_argument("--pid", type=int, required=True)
+        k.add_argument("--work", required=True)
+        k.add_argument("--state", required=True)
+        k.add_argument("--db", required=True)
+        k.add_argument("--out", default="")
     r = sub.add_parser("report")
     r.add_argument("--results", required=True)
     r.add_argument("--load-start", default="")
@@ -1326,7 +1474,8 @@ def main():
     try:
         {"engine": cmd_engine, "crash-setup": cmd_crash_setup, "crash-load": cmd_crash_load,
          "crash-check": cmd_crash_check, "report": cmd_report, "memory": cmd_memory,
-         "healthz-probe": cmd_healthz_probe}[a.cmd](a)
+         "healthz-probe": cmd_healthz_probe,
+         "keeping-seed": cmd_keeping_seed, "keeping-export": cmd_keeping_export, "keeping-sweep": cmd_keeping_sweep}[a.cmd](a)
     except BenchError as err:
         print(f"bench: {err}", file=sys.stderr)
         sys.exit(1)

@@ -18,7 +18,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, PageOf<
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var sourceId = Ids.Normalize(r.TrafficSourceId);
-        await db.RequireOwnedSourceAsync(sourceId, User.UserId(), ct);
+        await db.RequireReadableSourceAsync(sourceId, User.UserId(), ct);
         var page = await db.HttpTraffic
             .Where(t => t.TrafficSourceId == sourceId)
             .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)

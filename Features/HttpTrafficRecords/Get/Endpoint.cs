@@ -18,7 +18,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, RecordV
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var sourceId = Ids.Normalize(r.TrafficSourceId);
-        await db.RequireOwnedSourceAsync(sourceId, User.UserId(), ct);
+        await db.RequireReadableSourceAsync(sourceId, User.UserId(), ct);
         var view = await RecordView.LoadAsync(db, time, sourceId, Ids.Normalize(r.HttpTrafficId), ct);
         if (view is null) Access.NotFound("httpTrafficId", "No traffic record has this id in this traffic source.");
         await Send.OkAsync(view, ct);

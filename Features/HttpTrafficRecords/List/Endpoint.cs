@@ -24,7 +24,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Respons
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var sourceId = Ids.Normalize(r.TrafficSourceId);
-        await db.RequireOwnedSourceAsync(sourceId, User.UserId(), ct);
+        await db.RequireReadableSourceAsync(sourceId, User.UserId(), ct);
         var paging = (IPagedRequest)r;
         var filtered = r.Apply(db, sourceId);
 

@@ -40,7 +40,7 @@ public sealed class Endpoint(Db db, DataOptions options, Timestamps time) : Endp
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var sourceId = Ids.Normalize(r.TrafficSourceId);
-        await db.RequireOwnedSourceAsync(sourceId, User.UserId(), ct);
+        await db.RequireReadableSourceAsync(sourceId, User.UserId(), ct);
         var end = TrafficFilterRequest.Date(r.EndDate) ?? time.Now();
         // The default window of a day is cut at the start of the calendar rather than run off it.
         var start = TrafficFilterRequest.Date(r.StartDate) ?? Math.Max(end - (long)TimeSpan.FromDays(1).TotalMilliseconds, FirstInstant);

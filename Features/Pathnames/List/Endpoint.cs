@@ -21,7 +21,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, PageOf<
     {
         var sourceId = Ids.Normalize(r.TrafficSourceId);
         var domainId = Ids.Normalize(r.DomainId);
-        await db.RequireOwnedSourceAsync(sourceId, User.UserId(), ct);
+        await db.RequireReadableSourceAsync(sourceId, User.UserId(), ct);
         if (!await db.Domains.AnyAsync(d => d.Id == domainId && d.TrafficSourceId == sourceId, ct))
             Access.NotFound("domainId", "No domain has this id in this traffic source.");
 

@@ -30,6 +30,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Traffic
             UserId = User.UserId(),
             Name = r.Name!.Trim(),
             TrafficDomain = TrafficSourceRules.NormalizeDomain(r.TrafficDomain!),
+            RetentionDays = r.RetentionDays,
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -9,5 +9,6 @@ public sealed class Validator : Validator<Request>
     {
         RuleFor(r => r.Name).NotNull().WithMessage("name is required.").ValidSourceName();
         RuleFor(r => r.TrafficDomain).NotNull().WithMessage("trafficDomain is required.").ValidTrafficDomain();
+        RuleFor(r => r.RetentionDays).ValidRetentionDays();
     }
 }

@@ -3,6 +3,7 @@ using Arkyn.Infrastructure.Auth;
 using Arkyn.Infrastructure.Database;
 using Arkyn.Infrastructure.Http;
 using FastEndpoints;
+using LinqToDB;
 
 namespace Arkyn.Features.TrafficSources.List;
 
@@ -12,16 +13,18 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, PageOf<
     {
         Get("/traffic-source");
         Description(b => b.Problems(400, 401));
-        Summary(s => s.Summary = "Your traffic sources, newest first, paged.");
+        Summary(s => s.Summary = "Your traffic sources and those shared with you (role OWNER or READ_ONLY), newest first, paged.");
     }
 
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var userId = User.UserId();
-        var page = await db.TrafficSources
-            .Where(s => s.UserId == userId)
-            .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
-            .ToPageAsync(r, s => TrafficSourceResponse.From(s, time), ct);
+        var page = await (from s in db.TrafficSources
+                          from m in db.Members.LeftJoin(m => m.TrafficSourceId == s.Id && m.UserId == userId)
+                          where s.UserId == userId || m.UserId == userId
+                          orderby s.CreatedAt descending, s.Id descending
+                          select new { Source = s, Role = s.UserId == userId ? TrafficSourceResponse.Owner : m.Role })
+            .ToPageAsync(r, x => TrafficSourceResponse.From(x.Source, time, x.Role), ct);
         await Send.OkAsync(page, ct);
     }
 }

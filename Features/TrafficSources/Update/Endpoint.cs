@@ -16,7 +16,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Traffic
         Description(b => b.Problems(400, 401, 403, 404, 409));
         Summary(s =>
         {
-            s.Summary = "Rename a traffic source or change its trafficDomain. Fields left out or null keep their value.";
+            s.Summary = "Rename a traffic source, change its trafficDomain or its retentionDays. Fields left out keep their value, and so do a null name or trafficDomain; a null retentionDays means the server default.";
             s.Responses[409] = "You already have another source with this trafficDomain.";
         });
     }
@@ -29,6 +29,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, Traffic
         var update = db.TrafficSources.Where(s => s.Id == sourceId).Set(s => s.UpdatedAt, time.Now());
         if (r.Name is not null) update = update.Set(s => s.Name, r.Name.Trim());
         if (r.TrafficDomain is not null) update = update.Set(s => s.TrafficDomain, TrafficSourceRules.NormalizeDomain(r.TrafficDomain));
+        if (r.RetentionDaysGiven) update = update.Set(s => s.RetentionDays, r.RetentionDays);
         try
         {
             await update.UpdateAsync(ct);

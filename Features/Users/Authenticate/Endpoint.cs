@@ -36,7 +36,7 @@ public sealed class Endpoint(Db db, Tokens tokens, IPasswordHasher<UserRow> hash
                 .Set(u => u.PasswordHash, hasher.HashPassword(user, r.Password!))
                 .UpdateAsync(ct);
 
-        await Send.OkAsync(new Response(tokens.Issue(user.Id)), ct);
+        await Send.OkAsync(new Response(tokens.Issue(user.Id, user.TokenVersion)), ct);
     }
 
     static readonly UserRow StandIn = CreateStandIn();

@@ -1,0 +1,8 @@
+using Arkyn.Infrastructure.Http;
+
+namespace Arkyn.Features.Members.List;
+
+public sealed class Request : PagedRequest
+{
+    public string TrafficSourceId { get; set; } = "";
+}

@@ -1,0 +1,15 @@
+using Arkyn.Infrastructure;
+using Arkyn.Infrastructure.Http;
+using FastEndpoints;
+using FluentValidation;
+
+namespace Arkyn.Features.Members.List;
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(r => r.TrafficSourceId).Must(Ids.IsUuid).WithMessage("trafficSourceId must be a UUID.");
+        Include(new PagingRules());
+    }
+}

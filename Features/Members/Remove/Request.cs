@@ -1,0 +1,7 @@
+namespace Arkyn.Features.Members.Remove;
+
+public sealed class Request
+{
+    public string TrafficSourceId { get; set; } = "";
+    public string UserId { get; set; } = "";
+}
