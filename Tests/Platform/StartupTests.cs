@@ -117,9 +117,9 @@ public sealed class StartupTests
         finally
         {
             await using var connection = new Npgsql.NpgsqlConnection(admin);
-            await connection.OpenAsync();
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
             await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
     }
 }
