@@ -20,11 +20,14 @@ public static class KestrelRejections
 {
     public static void AsProblems(ListenOptions listen)
     {
-        var limits = listen.ApplicationServices.GetService<Microsoft.Extensions.Options.IOptions<KestrelServerOptions>>()?.Value.Limits;
+        // Read at the first connection, not here: this runs while Kestrel's options are being built (a Listen call
+        // inside ConfigureKestrel), and asking for them now would build them again, without end.
+        var limits = new Lazy<KestrelServerLimits?>(() =>
+            listen.ApplicationServices.GetService<Microsoft.Extensions.Options.IOptions<KestrelServerOptions>>()?.Value.Limits);
         listen.Use(next => connection =>
         {
             var transport = connection.Transport;
-            connection.Transport = new DuplexPipe(transport.Input, new RejectionWriter(transport.Output, connection.ConnectionId, limits));
+            connection.Transport = new DuplexPipe(transport.Input, new RejectionWriter(transport.Output, connection.ConnectionId, limits.Value));
             return next(connection);
         });
     }

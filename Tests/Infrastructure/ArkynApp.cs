@@ -54,6 +54,7 @@ public class ArkynApp(Engine engine, IReadOnlyDictionary<string, string?>? setti
         builder.UseSetting("ConnectionStrings:Arkyn", ConnectionString);
         builder.UseSetting("Auth:AllowRegistration", "true");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Arkyn", "Error"); // the start-up banner, once per test server
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
     }

@@ -33,8 +33,10 @@ public sealed class Endpoint(Db db, Timestamps time, IPasswordHasher<UserRow> ha
             ThrowError(exists ? "You can only change your own password." : "No user has this id.", exists ? 403 : 404);
         }
 
-        var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
-        if (hasher.VerifyHashedPassword(user, user.PasswordHash, r.CurrentPassword!) == PasswordVerificationResult.Failed)
+        // The token check is a few seconds behind a deletion made elsewhere: the user may be gone by now.
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null) ThrowError("The user of this token no longer exists.", 401);
+        if (hasher.VerifyHashedPassword(user!, user!.PasswordHash, r.CurrentPassword!) == PasswordVerificationResult.Failed)
             ThrowError(x => x.CurrentPassword!, "currentPassword is wrong.");
 
         // The version compare makes a concurrent change lose cleanly instead of both raising it once.

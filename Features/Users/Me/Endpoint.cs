@@ -20,7 +20,9 @@ public sealed class Endpoint(Db db, Timestamps time) : EndpointWithoutRequest<Us
     public override async Task HandleAsync(CancellationToken ct)
     {
         var userId = User.UserId();
-        var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
-        await Send.OkAsync(UserResponse.From(user, time), ct);
+        // The token check is a few seconds behind a deletion made elsewhere: the user may be gone by now.
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null) ThrowError("The user of this token no longer exists.", 401);
+        await Send.OkAsync(UserResponse.From(user!, time), ct);
     }
 }

@@ -36,7 +36,9 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, UserRes
         if (r.Utc is not null) update = update.Set(u => u.Utc, r.Utc.Value);
         await update.UpdateAsync(ct);
 
-        var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
-        await Send.OkAsync(UserResponse.From(user, time), ct);
+        // The token check is a few seconds behind a deletion made elsewhere: the user may be gone by now.
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null) ThrowError("The user of this token no longer exists.", 401);
+        await Send.OkAsync(UserResponse.From(user!, time), ct);
     }
 }
