@@ -21,7 +21,7 @@ public sealed record PreparedRecord(HttpTrafficRow Traffic, RequestRow Request, 
 /// Stores records: each all or nothing (domain and pathname found or created, request, response, traffic in one
 /// transaction), idempotent by the client's id, and many of them per transaction for batches.
 /// </summary>
-public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, Timestamps time, KnownTrafficIds knownIds)
+public sealed class RecordWriter(Db db, GroupCommit commits, IHotWrites writes, Payloads payloads, Timestamps time, KnownTrafficIds knownIds)
 {
     public PreparedRecord Prepare(string sourceId, string userId, string? keyId, RecordInput r)
     {
@@ -104,8 +104,6 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
         return [.. outcomes];
     }
 
-    static readonly BulkCopyOptions BinaryCopy = new() { BulkCopyType = BulkCopyType.ProviderSpecific };
-
     /// <summary>Runs inside a group commit: all of these records are stored, or (the savepoint undone) none.</summary>
     async Task StoreAsync(Db db, IReadOnlyList<PreparedRecord> records, CancellationToken ct)
     {
@@ -131,74 +129,29 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
             r.Traffic.DomainId = domainId;
             r.Traffic.PathnameId = pathnameId;
         }
-        if (db.IsSqlite())
-        {
-            // SQLite: one prepared statement per table, executed per row (no round trips; no SQL text built per row).
-            await RowInsert<RequestRow>.Of(db).InsertEachAsync(db, records.Select(r => r.Request).ToList(), ct);
-            await RowInsert<ResponseRow>.Of(db).InsertEachAsync(db, records.Select(r => r.Response).ToList(), ct);
-            await RowInsert<HttpTrafficRow>.Of(db).InsertEachAsync(db, records.Select(r => r.Traffic).ToList(), ct);
-            return;
-        }
-        // PostgreSQL: binary COPY, one round trip per table. Asked for by name: linq2db's default for PostgreSQL is one
-        // INSERT … VALUES of every row, a statement of megabytes for a batch, built on the large-object heap.
-        await db.BulkCopyAsync(BinaryCopy, records.Select(r => r.Request), ct);
-        await db.BulkCopyAsync(BinaryCopy, records.Select(r => r.Response), ct);
-        await db.BulkCopyAsync(BinaryCopy, records.Select(r => r.Traffic), ct);
+        await writes.InsertRecordsAsync(db, records.Select(r => r.Request).ToList(), records.Select(r => r.Response).ToList(),
+            records.Select(r => r.Traffic).ToList(), ct);
     }
 
     /// <summary>
     /// One record: its domain and pathname ids from <see cref="KnownTrafficIds"/> when known, then the request,
     /// response and traffic rows (on PostgreSQL in one command, one round trip). A known id may be stale (its row
-    /// deleted, or never committed): it is verified, and when it fails it is forgotten and found or created again.
-    /// PostgreSQL verifies inside the traffic INSERT … SELECT. SQLite verifies with a SELECT first and then runs plain
-    /// one-row inserts: it would run an INSERT … SELECT with a statement journal, copying every page the row touches
-    /// (see the HttpTraffic create endpoint). The writer holds SQLite's write lock, so the ids cannot go in between.
+    /// deleted, or never committed): it is verified as the traffic row is stored, and when it fails it is forgotten,
+    /// found or created again, and the traffic row stored with the fresh ids.
     /// </summary>
     async Task StoreOneAsync(Db db, PreparedRecord r, CancellationToken ct)
     {
         var traffic = r.Traffic;
         var sourceId = traffic.TrafficSourceId;
-        var sqlite = db.IsSqlite();
         var known = knownIds.TryGet(sourceId, r.Domain, r.Protocol, r.Pathname, out var domainId, out var pathnameId);
-        if (known && sqlite && !await BothExistAsync(db, domainId, pathnameId, ct))
-        {
-            knownIds.Forget(sourceId, r.Domain, r.Protocol, domainId, r.Pathname);
-            known = false;
-        }
         if (!known) (domainId, pathnameId) = await FindOrCreateAsync(db, r, ct);
         traffic.DomainId = domainId;
         traffic.PathnameId = pathnameId;
-
-        var requests = RowInsert<RequestRow>.Of(db);
-        var responses = RowInsert<ResponseRow>.Of(db);
-        var traffics = RowInsert<HttpTrafficRow>.Of(db);
-        if (sqlite)
-        {
-            await requests.InsertOneAsync(db, r.Request, ct);
-            await responses.InsertOneAsync(db, r.Response, ct);
-            await traffics.InsertOneAsync(db, traffic, ct);
-            return;
-        }
-        var (command, fresh) = await db.CachedCommandAsync(
-            requests.InsertSql("q_") + ";\n" + responses.InsertSql("r_") + ";\n" +
-            $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Values("t_")} " +
-            "WHERE EXISTS (SELECT 1 FROM domains WHERE id = @t_domain_id) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @t_pathname_id)", ct);
-        requests.BindOrRebind(command, fresh, "q_", 0, r.Request);
-        responses.BindOrRebind(command, fresh, "r_", requests.ParameterCount, r.Response);
-        traffics.BindOrRebind(command, fresh, "t_", requests.ParameterCount + responses.ParameterCount, traffic);
-        if (fresh) command.Prepare();
-        if (await command.ExecuteNonQueryAsync(ct) == 3) return;
+        if (await writes.InsertRecordAsync(db, r.Request, r.Response, traffic, verifyIds: known, ct)) return;
 
         knownIds.Forget(sourceId, r.Domain, r.Protocol, domainId, r.Pathname);
         (traffic.DomainId, traffic.PathnameId) = await FindOrCreateAsync(db, r, ct);
-        await traffics.InsertOneAsync(db, traffic, ct);
-    }
-
-    static async Task<bool> BothExistAsync(Db db, string domainId, string pathnameId, CancellationToken ct)
-    {
-        var check = await SqliteStatement.OfAsync(db,
-            "SELECT CASE WHEN EXISTS (SELECT 1 FROM domains WHERE id = @domain) AND EXISTS (SELECT 1 FROM pathnames WHERE id = @pathname) THEN 1 ELSE 0 END", ct);
-        return check.Bind("@domain", domainId).Bind("@pathname", pathnameId).Scalar() == 1;
+        await writes.InsertTrafficAsync(db, traffic, ct);
     }
 
     async Task<(string DomainId, string PathnameId)> FindOrCreateAsync(Db db, PreparedRecord r, CancellationToken ct)
@@ -213,7 +166,8 @@ public sealed class RecordWriter(Db db, GroupCommit commits, Payloads payloads, 
 
     async Task<(WriteOutcome, RecordView?)?> StoredAsync(PreparedRecord record, CancellationToken ct)
     {
-        var sourceId = await db.ExecuteAsync<string?>("SELECT traffic_source_id FROM http_traffic WHERE id = @id", ct, HotQueries.Text("id", record.Traffic.Id));
+        var id = record.Traffic.Id;
+        var sourceId = await db.HttpTraffic.Where(t => t.Id == id).Select(t => t.TrafficSourceId).FirstOrDefaultAsync(ct);
         if (sourceId is null) return null;
         if (sourceId != record.Traffic.TrafficSourceId) return (WriteOutcome.IdTaken, null);
         return (WriteOutcome.AlreadyStored, await RecordView.LoadAsync(db, time, sourceId, record.Traffic.Id, ct));

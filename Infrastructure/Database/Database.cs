@@ -15,6 +15,11 @@ public static class DatabaseSetup
         services.AddSingleton(options);
         services.AddScoped(_ => new Db(options));
         services.AddSingleton<Migrator>();
+        // The engine's own statements for the hot writes and the stats aggregation, chosen once here.
+        if (settings.Provider == DatabaseProvider.Sqlite)
+            services.AddSingleton<IHotWrites, Sqlite.SqliteHotWrites>().AddSingleton<IStatsWindowReader, Sqlite.SqliteStatsWindowReader>();
+        else
+            services.AddSingleton<IHotWrites, Postgres.PostgresHotWrites>().AddSingleton<IStatsWindowReader, Postgres.PostgresStatsWindowReader>();
         return services;
     }
 

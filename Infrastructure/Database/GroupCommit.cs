@@ -51,7 +51,7 @@ public sealed class GroupCommit(DataOptions options, ILogger<GroupCommit> log) :
 
     /// <summary>
     /// The writer's own connection, kept open from group to group: no pool round trip (and, on SQLite, no
-    /// PRAGMA foreign_keys) per group, and the hot statements stay prepared on it (<see cref="HotQueries.CachedCommandAsync"/>).
+    /// PRAGMA foreign_keys) per group, and the hot statements stay prepared on it (<see cref="HotQueries.CachedCommandAsync"/>, <see cref="Sqlite.SqliteStatement"/>).
     /// Replaced after any failure that may have left it in doubt.
     /// </summary>
     Db? connection;

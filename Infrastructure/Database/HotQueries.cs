@@ -4,7 +4,6 @@ using System.Text;
 using LinqToDB;
 using LinqToDB.Data;
 using LinqToDB.Mapping;
-using Microsoft.Data.Sqlite;
 
 namespace Arkyn.Infrastructure.Database;
 
@@ -92,10 +91,10 @@ public static class HotQueries
         return (command, fresh);
     }
 
-    /// <summary>Disposes the commands (and <see cref="SqliteStatement"/>s) kept for <paramref name="db"/>; before the connection is closed for good.</summary>
+    /// <summary>Disposes the commands (and <see cref="Sqlite.SqliteStatement"/>s) kept for <paramref name="db"/>; before the connection is closed for good.</summary>
     public static void ForgetCommands(Db db)
     {
-        SqliteStatement.Forget(db);
+        Sqlite.SqliteStatement.Forget(db);
         if (!Commands.TryGetValue(db, out var commands)) return;
         Commands.Remove(db);
         foreach (var command in commands.Values) command.Dispose();
@@ -119,8 +118,6 @@ public static class HotQueries
         return parameter;
     }
 
-    public static bool IsSqlite(this Db db) => db.OpenDbConnection() is SqliteConnection;
-
     /// <summary>The traffic source of each of these traffic ids that is stored (fixed SQL, in chunks of at most 500 ids).</summary>
     public static async Task<Dictionary<string, string>> TrafficSourcesOfAsync(this Db db, IReadOnlyList<string> ids, CancellationToken ct)
     {
@@ -137,98 +134,4 @@ public static class HotQueries
         }
         return found;
     }
-}
-
-/// <summary>
-/// INSERT of whole rows of a mapped table as fixed SQL, built once from the linq2db mapping of <typeparamref name="T"/>
-/// (so a column added to the row class is written here too). Parameters are named <c>@{prefix}{column}</c>.
-/// </summary>
-public sealed class RowInsert<T> where T : class
-{
-    static RowInsert<T>? instance;
-
-    readonly ColumnDescriptor[] columns;
-    readonly DbType[] types;
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> parameterNames = new();
-
-    public string Table { get; }
-    public string ColumnList { get; }
-
-    RowInsert(MappingSchema mapping)
-    {
-        var entity = mapping.GetEntityDescriptor(typeof(T));
-        Table = entity.Name.Name;
-        columns = entity.Columns.Where(c => !c.SkipOnInsert && !c.IsIdentity).ToArray();
-        types = columns.Select(c => TypeOf(c.MemberType)).ToArray();
-        ColumnList = string.Join(", ", columns.Select(c => c.ColumnName));
-        sql = InsertSql("");
-    }
-
-    readonly string sql;
-
-    public static RowInsert<T> Of(Db db) => instance ??= new RowInsert<T>(db.MappingSchema);
-
-    /// <summary>The parameter list, e.g. "@q_id, @q_user_id, …", in column order.</summary>
-    public string Values(string prefix) => string.Join(", ", columns.Select(c => "@" + prefix + c.ColumnName));
-
-    public string InsertSql(string prefix) => $"INSERT INTO {Table} ({ColumnList}) VALUES ({Values(prefix)})";
-
-    /// <summary>Adds this row's parameters to <paramref name="command"/>.</summary>
-    public void Bind(DbCommand command, string prefix, T row)
-    {
-        var names = parameterNames.GetOrAdd(prefix, p => columns.Select(c => "@" + p + c.ColumnName).ToArray());
-        for (var i = 0; i < columns.Length; i++) command.Parameter(names[i], types[i], columns[i].MemberAccessor.GetValue(row));
-    }
-
-    /// <summary>Sets the values of parameters added by <see cref="Bind"/> (at <paramref name="offset"/>) to another row's: one prepared statement, many rows.</summary>
-    public void Rebind(DbCommand command, int offset, T row)
-    {
-        for (var i = 0; i < columns.Length; i++) command.Parameters[offset + i].Value = columns[i].MemberAccessor.GetValue(row) ?? DBNull.Value;
-    }
-
-    public int ParameterCount => columns.Length;
-
-    /// <summary>Binds a cached command (<see cref="HotQueries.CachedCommandAsync"/>): adds the parameters when fresh, else sets their values.</summary>
-    public void BindOrRebind(DbCommand command, bool fresh, string prefix, int offset, T row)
-    {
-        if (fresh) Bind(command, prefix, row);
-        else Rebind(command, offset, row);
-    }
-
-    /// <summary>One row, with the statement kept prepared on <paramref name="db"/>'s connection (the writer's).</summary>
-    public async Task<int> InsertOneAsync(Db db, T row, CancellationToken ct)
-    {
-        if (db.IsSqlite()) return Bind(await SqliteStatement.OfAsync(db, sql, ct), row).Execute();
-        var (command, fresh) = await db.CachedCommandAsync(sql, ct);
-        BindOrRebind(command, fresh, "", 0, row);
-        if (fresh) command.Prepare();
-        return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>
-    /// SQLite: each row with one statement, prepared once and executed per row (a statement costs no round trip).
-    /// On the writer's connection the statement stays prepared from batch to batch.
-    /// </summary>
-    public async Task InsertEachAsync(Db db, IReadOnlyList<T> rows, CancellationToken ct)
-    {
-        if (rows.Count == 0) return;
-        var statement = await SqliteStatement.OfAsync(db, sql, ct);
-        foreach (var row in rows) Bind(statement, row).Execute();
-    }
-
-    SqliteStatement Bind(SqliteStatement statement, T row)
-    {
-        for (var i = 0; i < columns.Length; i++) statement.Bind(i + 1, columns[i].MemberAccessor.GetValue(row));
-        return statement;
-    }
-
-    static DbType TypeOf(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
-    {
-        var t when t == typeof(string) => DbType.String,
-        var t when t == typeof(long) => DbType.Int64,
-        var t when t == typeof(int) => DbType.Int32,
-        var t when t == typeof(double) => DbType.Double,
-        var t when t == typeof(bool) => DbType.Boolean,
-        var t => throw new NotSupportedException($"RowInsert: no parameter type for {t} ({typeof(T).Name})."),
-    };
 }

@@ -8,7 +8,7 @@ using LinqToDB.Async;
 
 namespace Arkyn.Features.HttpTrafficRecords.Stats;
 
-public sealed class Endpoint(Db db, DataOptions options, Timestamps time) : Endpoint<Request, Response>
+public sealed class Endpoint(Db db, DataOptions options, IStatsWindowReader windows, Timestamps time) : Endpoint<Request, Response>
 {
     const int MaxBuckets = 10_000;
     static readonly long FirstInstant = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
@@ -95,7 +95,7 @@ public sealed class Endpoint(Db db, DataOptions options, Timestamps time) : Endp
             ? window.Select(t => new { t.PathnameId, t.Method, t.Status, t.ElapsedTime }).ToSqlQuery()
             : window.Select(t => new { t.PathnameId, t.Method, t.Status, t.ElapsedTime, t.CreatedAt }).ToSqlQuery();
         var tallies = new WindowTallies(series);
-        await WindowReader.ReadAsync(await slice.OpenDbConnectionAsync(ct), query, tallies, ct);
+        await windows.ReadAsync(slice, query, tallies, ct);
         return tallies;
     }, ct);
 

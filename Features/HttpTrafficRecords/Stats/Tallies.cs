@@ -1,3 +1,5 @@
+using Arkyn.Infrastructure.Database;
+
 namespace Arkyn.Features.HttpTrafficRecords.Stats;
 
 /// <summary>Count, errors and every elapsed time of one endpoint or one bucket: percentiles are exact.</summary>
@@ -53,9 +55,13 @@ public sealed class Tally
 /// The rows of a window, tallied per pathname id and method as they stream in (the ids arrive as spans, so a
 /// million rows allocate no strings), and per time bucket when a series was asked for.
 /// </summary>
-public sealed class WindowTallies(Series? series)
+public sealed class WindowTallies(Series? series) : IWindowTallies
 {
     public Series? Series => series;
+
+    public (long First, long Step)? Buckets => series is null ? null : (series.First, series.Step);
+
+    public void AddBucket(int bucket, int errors, int fatals, double[] elapsedTimes) => series!.Add(bucket, errors, fatals, elapsedTimes);
 
     readonly Dictionary<string, int> pathnames = [];
     readonly Dictionary<string, int> methods = [];

@@ -8,7 +8,7 @@ using LinqToDB.Async;
 
 namespace Arkyn.Features.Requests.Create;
 
-public sealed class Endpoint(GroupCommit commits, Payloads payloads, Timestamps time) : Endpoint<Request, Response>
+public sealed class Endpoint(GroupCommit commits, IHotWrites writes, Payloads payloads, Timestamps time) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -35,8 +35,7 @@ public sealed class Endpoint(GroupCommit commits, Payloads payloads, Timestamps 
         // The answer is made before the commit, so nothing can fail after it.
         var response = new Response(row.Id, Payloads.Parse(row.Headers)!.Value, Payloads.Parse(row.Body), row.BodyTruncated,
             Payloads.Parse(row.QueryParams)!.Value, time.Format(row.CreatedAt));
-        // Fixed SQL, not a LINQ insert: linq2db would build the SQL text again for every row, on the single writer.
-        await commits.RunAsync((writer, token) => RowInsert<RequestRow>.Of(writer).InsertOneAsync(writer, row, token));
+        await commits.RunAsync((writer, token) => writes.InsertRequestAsync(writer, row, token));
         await Send.ResponseAsync(response, 201, ct);
     }
 }

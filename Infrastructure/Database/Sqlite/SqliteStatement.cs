@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace Arkyn.Infrastructure.Database;
+namespace Arkyn.Infrastructure.Database.Sqlite;
 
 /// <summary>
 /// A statement of the SQLite writer's hot path, prepared once on its long-lived connection and run through SQLitePCL
