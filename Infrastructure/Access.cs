@@ -46,6 +46,15 @@ public static class Access
         if (owner != callerId) Forbidden($"This {what} belongs to another user.");
     }
 
+    /// <summary>For the routes about one account (PUT and DELETE /user/:userId …): its own user alone; 404 when there is no such user.</summary>
+    public static async Task RequireSelfAsync(this Db db, string userId, string callerId, string forbidden, CancellationToken ct)
+    {
+        if (userId == callerId) return;
+        if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
+            ValidationContext.Instance.ThrowError(new ValidationFailure(Problem.GeneralErrors, "No user has this id."), StatusCodes.Status404NotFound);
+        Forbidden(forbidden);
+    }
+
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public static void NotFound(string field, string message) =>
         ValidationContext.Instance.ThrowError(new ValidationFailure(field, message), StatusCodes.Status404NotFound);

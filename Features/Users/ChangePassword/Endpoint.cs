@@ -27,11 +27,7 @@ public sealed class Endpoint(Db db, Timestamps time, IPasswordHasher<UserRow> ha
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var userId = Ids.Normalize(r.UserId);
-        if (userId != User.UserId())
-        {
-            var exists = await db.Users.AnyAsync(u => u.Id == userId, ct);
-            ThrowError(exists ? "You can only change your own password." : "No user has this id.", exists ? 403 : 404);
-        }
+        await db.RequireSelfAsync(userId, User.UserId(), "You can only change your own password.", ct);
 
         // The token check is a few seconds behind a deletion made elsewhere: the user may be gone by now.
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);

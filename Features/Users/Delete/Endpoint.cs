@@ -25,11 +25,7 @@ public sealed class Endpoint(Db db, ChunkedDeletes deletes, UserTokenCheck token
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var userId = Ids.Normalize(r.UserId);
-        if (userId != User.UserId())
-        {
-            var exists = await db.Users.AnyAsync(u => u.Id == userId, ct);
-            ThrowError(exists ? "You can only delete your own account." : "No user has this id.", exists ? 403 : 404);
-        }
+        await db.RequireSelfAsync(userId, User.UserId(), "You can only delete your own account.", ct);
 
         // Tokens stop first: nothing new can be made under the account while its data goes, chunk by chunk. The rest
         // runs to the end even if the caller goes away; if the server stops midway, signing in and deleting again

@@ -25,11 +25,7 @@ public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, UserRes
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var userId = Ids.Normalize(r.UserId);
-        if (userId != User.UserId())
-        {
-            var exists = await db.Users.AnyAsync(u => u.Id == userId, ct);
-            ThrowError(exists ? "You can only change your own account." : "No user has this id.", exists ? 403 : 404);
-        }
+        await db.RequireSelfAsync(userId, User.UserId(), "You can only change your own account.", ct);
 
         var update = db.Users.Where(u => u.Id == userId).Set(u => u.UpdatedAt, time.Now());
         if (r.Name is not null) update = update.Set(u => u.Name, r.Name.Trim());
