@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
 using global::OpenTelemetry;
 using global::OpenTelemetry.Exporter;
 using global::OpenTelemetry.Resources;
@@ -208,12 +209,14 @@ public abstract class TracesTests(ArkynApp app) : IngestTest(app)
         // other's spans: they take turns.
         var tenant = $"shop-{Guid.NewGuid():N}";
         var capture = new Capture();
+        var ended = new EndedSpans($"/{tenant}/");
         await OneInstrumentedApp.WaitAsync(Ct);
         try
         {
             using (var provider = Sdk.CreateTracerProviderBuilder()
                        .ConfigureResource(r => r.AddService("shop"))
                        .AddAspNetCoreInstrumentation(o => o.Filter = http => http.Request.Path.StartsWithSegments($"/{tenant}"))
+                       .AddProcessor(ended)
                        .AddOtlpExporter(o =>
                        {
                            o.Protocol = OtlpExportProtocol.HttpProtobuf;
@@ -227,6 +230,7 @@ public abstract class TracesTests(ArkynApp app) : IngestTest(app)
             {
                 var builder = WebApplication.CreateSlimBuilder();
                 builder.WebHost.UseTestServer();
+                builder.Logging.ClearProviders();
                 await using var shop = builder.Build();
                 shop.MapGet("/{tenant}/orders/{id:int}", (int id) => Results.Ok(new { id }));
                 shop.MapPost("/{tenant}/orders", () => Results.StatusCode(503));
@@ -237,6 +241,9 @@ public abstract class TracesTests(ArkynApp app) : IngestTest(app)
                 await http.PostAsync($"/{tenant}/orders", new StringContent("{}"), Ct);
                 await http.GetAsync($"/{tenant}/missing", Ct);
                 await shop.StopAsync(Ct);
+                // The test server answers before its pipeline has ended the request's span: a span that ends after the
+                // provider is disposed is never exported.
+                await ended.CountAsync(4);
                 Assert.True(provider.ForceFlush(120_000));
             }
         }
@@ -262,6 +269,28 @@ public abstract class TracesTests(ArkynApp app) : IngestTest(app)
         var byRoute = endpoints.Single(e => Str(e["pathnameTemplate"]) == "/{tenant}/orders/{id}");
         Assert.Equal(("GET", 2), (Str(byRoute["method"]), byRoute["count"]!.GetValue<int>()));
         Assert.Contains(endpoints, e => Str(e["pathnameTemplate"]) == "/{tenant}/orders" && Str(e["method"]) == "POST");
+    }
+
+    /// <summary>Counts the ended spans of requests under a path prefix.</summary>
+    sealed class EndedSpans(string pathPrefix) : BaseProcessor<Activity>
+    {
+        int count;
+
+        public override void OnEnd(Activity activity)
+        {
+            if ((activity.GetTagItem("url.path") as string)?.StartsWith(pathPrefix, StringComparison.Ordinal) == true)
+                Interlocked.Increment(ref count);
+        }
+
+        public async Task CountAsync(int expected)
+        {
+            var clock = Stopwatch.StartNew();
+            while (Volatile.Read(ref count) < expected)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{Volatile.Read(ref count)} of {expected} spans ended within 30 s");
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+        }
     }
 
     /// <summary>
