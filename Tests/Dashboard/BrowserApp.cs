@@ -16,9 +16,12 @@ public class BrowserApp : ArkynApp, IAsyncLifetime
     public const string Chromium = "/usr/bin/chromium";
     public const string ChromeDriver = "/usr/bin/chromedriver";
 
+    /// <summary>The Alerts page's tests post webhooks to a receiver on the loopback, an address refused by default.</summary>
+    static readonly Dictionary<string, string?> Settings = new() { ["Alerts:AllowPrivateTargets"] = "true" };
+
     string? profile;
 
-    public BrowserApp(Engine engine) : base(engine) => UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+    public BrowserApp(Engine engine) : base(engine, Settings) => UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
 
     public string BaseUrl { get; private set; } = "";
     public ChromeDriver Browser { get; private set; } = null!;

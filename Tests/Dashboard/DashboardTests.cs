@@ -211,6 +211,8 @@ public abstract class DashboardTests(BrowserApp app) : BrowserTest(app)
             ("Traffic (100 rows)", $"#/sources/{sourceId}/traffic?pageLimit=100", () => Rows(TrafficTable).Count == 100),
             ("Record", $"#/sources/{sourceId}/traffic/{ids[0]}", () => Heading("Request").Displayed),
             ("Stats (24 h)", $"#/sources/{sourceId}/stats", () => Browser.FindElements(By.CssSelector("figure.chart rect.bar")).Count > 0),
+            ("Alerts", $"#/sources/{sourceId}/alerts", () => Heading("New webhook").Displayed),
+            ("Members", $"#/sources/{sourceId}/members", () => Heading("Add a member").Displayed),
         ];
         var sizes = new List<long> { signIn };
         foreach (var (name, hash, ready) in pages)

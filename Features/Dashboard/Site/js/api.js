@@ -50,4 +50,5 @@ export function query(params) {
 
 export const get = path => api('GET', path);
 export const post = (path, body) => api('POST', path, body ?? {});
+export const put = (path, body) => api('PUT', path, body ?? {});
 export const del = path => api('DELETE', path);

@@ -92,6 +92,13 @@ export function copyButton(label, text, target) {
   return button;
 }
 
+/** A secret the API shows only once (a new key, a webhook's signing secret): highlighted, with a copy button. */
+export function revealOnce(title, warning, secret, copyLabel, ...more) {
+  const code = h('code', { class: 'key' }, secret);
+  return h('section', { class: 'card reveal', 'aria-label': title },
+    h('h2', {}, title), h('p', { class: 'warning' }, warning), h('p', { class: 'key-line' }, code, copyButton(copyLabel, secret, code)), more);
+}
+
 /** The API's problem message for a form: detail, then each field's messages. */
 export function problemText(error) {
   const fields = Object.values(error?.problem?.errors ?? {}).flat();

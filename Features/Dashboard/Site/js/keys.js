@@ -1,5 +1,5 @@
 // A source's ingest keys: the list, revoking, and a new key shown once with the snippets that use it.
-import { h, field, time, alertBox, showError, copyButton } from './dom.js';
+import { h, field, time, alertBox, showError, copyButton, revealOnce } from './dom.js';
 import { get, post, del } from './api.js';
 import { sourceHeader } from './pages.js';
 
@@ -34,13 +34,8 @@ function snippet(title, text) {
 
 function revealed(sourceId, created) {
   const { logService, curl } = snippets(sourceId, created.key);
-  const key = h('code', { class: 'key' }, created.key);
-  return h('section', { class: 'card reveal', 'aria-labelledby': 'new-key-title' },
-    h('h2', { id: 'new-key-title' }, `Key “${created.name}” created`),
-    h('p', { class: 'warning' }, 'Copy this key now: it is shown only once. The server keeps only its hash.'),
-    h('p', { class: 'key-line' }, key, copyButton('Copy key', created.key, key)),
-    snippet('@arkyn/server', logService),
-    snippet('curl', curl));
+  return revealOnce(`Key “${created.name}” created`, 'Copy this key now: it is shown only once. The server keeps only its hash.',
+    created.key, 'Copy key', snippet('@arkyn/server', logService), snippet('curl', curl));
 }
 
 export async function keysPage(ctx) {

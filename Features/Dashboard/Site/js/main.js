@@ -9,6 +9,9 @@ import { trafficPage } from './traffic.js';
 import { recordPage } from './record.js';
 import { statsPage } from './stats.js';
 
+// Alerts and Members are fetched when first opened: the first load of every other page does not carry them.
+const later = (load, name) => async ctx => (await load())[name](ctx);
+
 const routes = [
   [/^\/signin$/, signInPage, { anonymous: true }],
   [/^\/sources$/, sourcesPage],
@@ -16,6 +19,8 @@ const routes = [
   [/^\/sources\/([^/]+)\/traffic\/([^/]+)$/, recordPage],
   [/^\/sources\/([^/]+)\/stats$/, statsPage],
   [/^\/sources\/([^/]+)\/keys$/, keysPage],
+  [/^\/sources\/([^/]+)\/alerts$/, later(() => import('./alerts.js'), 'alertsPage')],
+  [/^\/sources\/([^/]+)\/members$/, later(() => import('./members.js'), 'membersPage')],
 ];
 
 const main = document.getElementById('main');

@@ -1,14 +1,16 @@
 // What the pages of a traffic source share: their tabs, the source's name in the heading, links inside the dashboard.
-import { h } from './dom.js';
+import { h, problemText } from './dom.js';
 import { get } from './api.js';
 
 /**
  * A source's pages, in tab order. A page that needs the owner's rights says so and is hidden from members.
- * Alerts and Members join this list (and the routes of main.js) once the webhook and member routes exist.
+ * Alerts and Members stay visible to members: their pages say that only the owner manages them.
  */
 export const sourceTabs = [
   { path: 'traffic', label: 'Traffic' },
   { path: 'stats', label: 'Stats' },
+  { path: 'alerts', label: 'Alerts' },
+  { path: 'members', label: 'Members' },
   { path: 'keys', label: 'Ingest keys', ownerOnly: true },
 ];
 
@@ -59,4 +61,20 @@ export async function sourceHeader(ctx, active) {
     tabs.append(h('a', { href: `#${sourcePath(ctx.params[0], tab.path)}`, 'aria-current': tab.path === active ? 'page' : null }, tab.label));
   }
   return source;
+}
+
+/**
+ * The list an owner-only page starts from (webhooks, members). Anyone else gets a 403 from the API: the page then
+ * says why, in its words and the API's, and this resolves to null.
+ */
+export async function ownerOnlyList(ctx, load, heading, what) {
+  try {
+    return await load();
+  } catch (error) {
+    if (error.status !== 403) throw error;
+    ctx.main.append(h('h2', {}, heading), h('div', { class: 'card' },
+      h('p', { class: 'warning' }, `Only the owner of this traffic source ${what}. A member reads its traffic and stats.`),
+      h('p', { class: 'hint' }, `The API answered: ${problemText(error)}`)));
+    return null;
+  }
 }

@@ -5,7 +5,7 @@ import { sourceHeader, sourcePath, href } from './pages.js';
 
 const PAGE = 50;
 const POLL_MS = 5000;
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT'];
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT'];
 /** The filters of GET /http-traffic-record, as the page's URL names them. */
 export const FILTERS = ['method', 'statusClass', 'level', 'pathnameTemplate', 'domain', 'startDate', 'endDate', 'trafficUserId'];
 
