@@ -1,10 +1,4 @@
 using Arkyn.Features.Dashboard;
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Errors;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
 using FastEndpoints.Swagger;
 
 try
@@ -56,8 +50,8 @@ try
     builder.Services.AddSingleton<ChunkedDeletes>();
     builder.Services.AddSingleton(Arkyn.Features.Retention.RetentionSettings.From(config))
         .AddSingleton<Arkyn.Features.Retention.Sweep>().AddHostedService(sp => sp.GetRequiredService<Arkyn.Features.Retention.Sweep>());
-    builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Features.HttpTrafficRecords.RecordWriter>()
-        .AddSingleton<Arkyn.Features.HttpTrafficRecords.KnownTrafficIds>();
+    builder.Services.AddRequestDecompression().AddIngestRateLimit(ingest).AddScoped<Arkyn.Infrastructure.Records.RecordWriter>()
+        .AddSingleton<Arkyn.Infrastructure.Records.KnownTrafficIds>();
     builder.Services.AddJsonCompression();
     Arkyn.Features.Webhooks.WebhooksSetup.AddWebhooks(builder.Services, config);
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

@@ -1,9 +1,4 @@
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Errors;
-using FastEndpoints;
 using FluentValidation.Results;
-using LinqToDB;
-using LinqToDB.Async;
 
 namespace Arkyn.Infrastructure;
 

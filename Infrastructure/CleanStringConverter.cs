@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Unicode;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Arkyn.Infrastructure;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace Arkyn.Infrastructure;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using FluentValidation;
-
 namespace Arkyn.Infrastructure;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+
 namespace Arkyn.Infrastructure;
 
 /// <summary>Enumerations and derived values of the traffic model, shared by every route that writes or reads traffic.</summary>
@@ -52,6 +55,33 @@ public static class Traffic
             || Guid.TryParse(s, out _)
             || (s.Length >= 8 && s.All(char.IsAsciiHexDigit) && s.Any(char.IsAsciiDigit))
             || (s.Length >= 16 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && s.Any(char.IsAsciiDigit) && s.Any(char.IsAsciiLetter)));
+
+    static readonly Regex RouteParameter = new(@"\{\*{0,2}([^}:=?]+)[^}]*\}|^:([A-Za-z0-9_$]+).*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// http.route as a pathname template: a leading '/', each parameter as {name} whatever the framework's spelling
+    /// (ASP.NET Core's {id:int}, {id?}, {*path}; Express's :id, :id?). Null when it is absent or not a path.
+    /// </summary>
+    public static string? RouteTemplate(string? route)
+    {
+        if (string.IsNullOrWhiteSpace(route)) return null;
+        if (Templates.TryGetValue(route, out var known)) return known;
+        if (Templates.Count >= MaxTemplates) Templates.Clear();
+        return Templates[route] = TemplateOf(route);
+    }
+
+    /// <summary>An app has a few routes, sent with every span: each is turned into a template once.</summary>
+    static readonly ConcurrentDictionary<string, string?> Templates = new(StringComparer.Ordinal);
+    const int MaxTemplates = 10_000;
+
+    static string? TemplateOf(string route)
+    {
+        var path = route.Trim();
+        if (!path.StartsWith('/')) path = "/" + path;
+        var template = string.Join('/', path.Split('/').Select(segment =>
+            RouteParameter.Replace(segment, m => $"{{{(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)}}}")));
+        return IsPathname(template) ? template : null;
+    }
 
     public static string Level(int status) => status switch
     {

@@ -1,6 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
-
 namespace Arkyn.Features.Domains;
 
 public sealed record DomainResponse(string Id, string Value, string Protocol, string TrafficSourceId, string CreatedAt)

@@ -1,6 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
-
 namespace Arkyn.Features.HttpTraffic;
 
 /// <summary>The HttpTraffic object of the published contract, fields in its order.</summary>

@@ -1,6 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
-
 namespace Arkyn.Features.Pathnames;
 
 public sealed record PathnameResponse(string Id, string Value, string DomainId, string TrafficSourceId, string CreatedAt)

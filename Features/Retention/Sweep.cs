@@ -1,7 +1,3 @@
-using Arkyn.Infrastructure.Database;
-using LinqToDB;
-using LinqToDB.Async;
-
 namespace Arkyn.Features.Retention;
 
 /// <summary>

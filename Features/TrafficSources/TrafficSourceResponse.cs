@@ -1,7 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
-using FluentValidation;
-
 namespace Arkyn.Features.TrafficSources;
 
 /// <summary>A traffic source: the published fields, then retentionDays and <c>role</c>, the caller's: OWNER for their own sources, READ_ONLY where they are a member.</summary>

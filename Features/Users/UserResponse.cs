@@ -1,7 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
-using FluentValidation;
-
 namespace Arkyn.Features.Users;
 
 /// <summary>The user object of every /user route: never a password or its hash.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Arkyn.Infrastructure;
 
 namespace Arkyn.Features.Webhooks;
 

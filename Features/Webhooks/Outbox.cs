@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
-using LinqToDB;
 
 namespace Arkyn.Features.Webhooks;
 

@@ -1,8 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Arkyn.Features.HttpTrafficRecords;
-using Arkyn.Infrastructure;
 
 namespace Arkyn.Features.Webhooks;
 

@@ -1,6 +1,3 @@
-using Arkyn.Infrastructure;
-using FluentValidation;
-
 namespace Arkyn.Features.Webhooks;
 
 /// <summary>The routes that name one webhook: /webhooks/:webhookId…</summary>

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
 
 namespace Arkyn.Features.Webhooks;
 

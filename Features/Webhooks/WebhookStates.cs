@@ -1,5 +1,3 @@
-using Arkyn.Infrastructure.Database;
-
 namespace Arkyn.Features.Webhooks;
 
 public static class WebhookStates

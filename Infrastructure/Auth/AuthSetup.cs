@@ -1,7 +1,3 @@
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Errors;
-using LinqToDB;
-using LinqToDB.Async;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;

@@ -3,11 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Errors;
-using LinqToDB;
 using LinqToDB.Data;
-using LinqToDB.Async;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using Arkyn.Infrastructure.Database;
-using LinqToDB;
-using LinqToDB.Async;
 using LinqToDB.Data;
 using Microsoft.IdentityModel.Tokens;
 

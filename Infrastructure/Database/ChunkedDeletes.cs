@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using LinqToDB;
 using LinqToDB.Data;
 
 namespace Arkyn.Infrastructure.Database;

@@ -1,4 +1,3 @@
-using LinqToDB;
 using LinqToDB.DataProvider.PostgreSQL;
 using LinqToDB.DataProvider.SQLite;
 using Microsoft.Data.Sqlite;

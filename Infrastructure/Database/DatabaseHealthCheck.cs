@@ -1,4 +1,3 @@
-using LinqToDB;
 using LinqToDB.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,4 +1,3 @@
-using LinqToDB;
 using LinqToDB.Data;
 
 namespace Arkyn.Infrastructure.Database;

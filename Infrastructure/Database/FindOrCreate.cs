@@ -1,5 +1,3 @@
-using LinqToDB;
-using LinqToDB.Async;
 using LinqToDB.Data;
 
 namespace Arkyn.Infrastructure.Database;

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using LinqToDB;
 using LinqToDB.Data;
 
 namespace Arkyn.Infrastructure.Database;

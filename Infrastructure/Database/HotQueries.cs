@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Text;
-using LinqToDB;
 using LinqToDB.Data;
 using LinqToDB.Mapping;
 

@@ -1,5 +1,3 @@
-using LinqToDB;
-
 namespace Arkyn.Infrastructure.Database;
 
 /// <summary>

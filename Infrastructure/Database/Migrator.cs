@@ -1,7 +1,5 @@
 using System.Data;
 using System.Text.RegularExpressions;
-using LinqToDB;
-using LinqToDB.Async;
 using LinqToDB.Data;
 
 namespace Arkyn.Infrastructure.Database;

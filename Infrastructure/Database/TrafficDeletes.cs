@@ -1,6 +1,4 @@
 using System.Linq.Expressions;
-using LinqToDB;
-using LinqToDB.Async;
 
 namespace Arkyn.Infrastructure.Database;
 

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Arkyn.Infrastructure.Errors;
 using Microsoft.AspNetCore.ResponseCompression;
 
 namespace Arkyn.Infrastructure.Http;

@@ -1,6 +1,3 @@
-using Arkyn.Infrastructure.Errors;
-using FastEndpoints;
-
 namespace Arkyn.Infrastructure.Http;
 
 public static class OpenApi

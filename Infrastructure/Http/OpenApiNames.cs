@@ -10,9 +10,12 @@ public static class OpenApiNames
 {
     const string FeaturesNamespace = "Arkyn.Features.";
 
-    /// <summary>Area (namespace under Features) → tag. HttpTrafficRecords is split: its writes are Ingest, its reads Reading.</summary>
+    /// <summary>Area (namespace under Features) → tag.</summary>
     static readonly Dictionary<string, string> AreaTags = new()
     {
+        ["Ingest"] = "Ingest",
+        ["Reading"] = "Reading",
+        ["Stats"] = "Reading",
         ["Users"] = "Users",
         ["TrafficSources"] = "Traffic sources",
         ["Domains"] = "Domains",
@@ -30,6 +33,17 @@ public static class OpenApiNames
         ["Webhooks"] = "Alerts",
         ["Alerts"] = "Alerts",
         ["Health"] = "Health",
+    };
+
+    /// <summary>
+    /// Area → the resource its operations and schemas are named for, where the area is named for what a user does:
+    /// Ingest/Create is createHttpTrafficRecord, Reading/List is listHttpTrafficRecords.
+    /// </summary>
+    static readonly Dictionary<string, string> AreaResources = new()
+    {
+        ["Ingest"] = "HttpTrafficRecords",
+        ["Reading"] = "HttpTrafficRecords",
+        ["Stats"] = "HttpTrafficStats",
     };
 
     /// <summary>The tags in the order a reader meets them; a tag not listed here goes after Alerts, before Health.</summary>
@@ -60,10 +74,11 @@ public static class OpenApiNames
         return (parts[0], parts.Length > 1 ? parts[1] : null);
     }
 
-    public static string Tag(Type endpoint, string httpMethod)
+    static string Resource(string area) => AreaResources.TryGetValue(area, out var resource) ? resource : area;
+
+    public static string Tag(Type endpoint)
     {
         if (Slice(endpoint) is not { } slice) return "Other";
-        if (slice.Area == "HttpTrafficRecords") return httpMethod.Equals("GET", StringComparison.OrdinalIgnoreCase) ? "Reading" : "Ingest";
         return AreaTags.TryGetValue(slice.Area, out var tag) ? tag : Words(slice.Area);
     }
 
@@ -71,7 +86,8 @@ public static class OpenApiNames
     public static string OperationId(Type endpoint)
     {
         if (Slice(endpoint) is not { Action: { } action } slice) return Camel(endpoint.Name);
-        var noun = action == "List" ? slice.Area : Singular(slice.Area);
+        var resource = Resource(slice.Area);
+        var noun = action == "List" ? resource : Singular(resource);
         return Camel(action) + noun;
     }
 
@@ -94,7 +110,7 @@ public static class OpenApiNames
         if (Slice(type) is not { } slice) return type.Name;
         if (slice.Action is null)
             return type.Name.EndsWith("Response", StringComparison.Ordinal) && type.Name != "Response" ? type.Name[..^"Response".Length] : type.Name;
-        if (type.Name is "Request" or "Response") return slice.Action + Singular(slice.Area) + type.Name;
+        if (type.Name is "Request" or "Response") return slice.Action + Singular(Resource(slice.Area)) + type.Name;
         return type.Name.Contains(slice.Action, StringComparison.Ordinal) ? type.Name : slice.Action + type.Name;
     }
 

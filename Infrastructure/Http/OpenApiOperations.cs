@@ -1,6 +1,3 @@
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Errors;
-using FastEndpoints;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.WebUtilities;
 using Namotion.Reflection;
@@ -41,7 +38,7 @@ public sealed class OpenApiOperations : IOperationProcessor
         // FastEndpoints' own "|verb:route|version|" tag is read and removed by its document processor: keep it.
         var internalTags = operation.Tags.Where(t => t.StartsWith('|')).ToList();
         operation.Tags.Clear();
-        operation.Tags.Add(OpenApiNames.Tag(endpoint.EndpointType, method));
+        operation.Tags.Add(OpenApiNames.Tag(endpoint.EndpointType));
         operation.Tags.AddRange(internalTags);
 
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();

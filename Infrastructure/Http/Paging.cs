@@ -1,8 +1,3 @@
-using FastEndpoints;
-using FluentValidation;
-using LinqToDB;
-using LinqToDB.Async;
-
 namespace Arkyn.Infrastructure.Http;
 
 /// <summary>?page=1&amp;pageLimit=20 (limit is an alias) on every list route.</summary>

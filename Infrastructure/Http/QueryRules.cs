@@ -1,5 +1,3 @@
-using Arkyn.Infrastructure.Errors;
-
 namespace Arkyn.Infrastructure.Http;
 
 /// <summary>

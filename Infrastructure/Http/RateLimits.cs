@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Errors;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Arkyn.Infrastructure.Http;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Arkyn.Features.HttpTrafficRecords;
+using Arkyn.Infrastructure.Records;
 using Arkyn.Infrastructure;
 using Arkyn.Infrastructure.Database;
 using Arkyn.Tests.Infrastructure;

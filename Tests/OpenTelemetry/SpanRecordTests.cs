@@ -18,7 +18,7 @@ public sealed class SpanRecordTests
     [InlineData("   ", null)]
     [InlineData("/with space", null)]
     public void Http_route_becomes_a_template_with_named_parameters(string route, string? template) =>
-        Assert.Equal(template, SpanRecord.RouteTemplate(route));
+        Assert.Equal(template, Arkyn.Infrastructure.Traffic.RouteTemplate(route));
 
     [Fact]
     public void Span_ids_are_uuid_v7_of_the_start_time_and_differ_by_source_trace_and_span()

@@ -1,9 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-
 namespace Arkyn.Features.Domains.List;
 
 public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, PageOf<DomainResponse>>

@@ -1,5 +1,3 @@
-using Arkyn.Infrastructure.Http;
-
 namespace Arkyn.Features.Domains.List;
 
 public sealed class Request : PagedRequest

@@ -1,8 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-using FluentValidation;
-
 namespace Arkyn.Features.Domains.List;
 
 public sealed class Validator : Validator<Request>

@@ -1,5 +1,3 @@
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
 using NJsonSchema.Annotations;
 
 namespace Arkyn.Features.Health.Live;

@@ -1,5 +1,3 @@
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NJsonSchema.Annotations;
 

@@ -1,7 +1,3 @@
-using Arkyn.Infrastructure;
-using FastEndpoints;
-using FluentValidation;
-
 namespace Arkyn.Features.HttpTraffic.Create;
 
 public sealed class Validator : Validator<Request>

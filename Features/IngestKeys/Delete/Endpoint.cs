@@ -1,11 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-using LinqToDB;
-using LinqToDB.Async;
-
 namespace Arkyn.Features.IngestKeys.Delete;
 
 public sealed class Endpoint(Db db, IngestKeyLookup keys) : Endpoint<Request>

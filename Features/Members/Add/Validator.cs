@@ -1,8 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
-using FastEndpoints;
-using FluentValidation;
-
 namespace Arkyn.Features.Members.Add;
 
 public sealed class Validator : Validator<Request>

@@ -1,5 +1,3 @@
-using Arkyn.Infrastructure.Http;
-
 namespace Arkyn.Features.Members.List;
 
 public sealed class Request : PagedRequest

@@ -1,11 +1,5 @@
 using System.Buffers;
 using System.Security.Claims;
-using System.Text.Json;
-using Arkyn.Features.HttpTrafficRecords;
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Errors;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
 using Google.Protobuf;
 
 namespace Arkyn.Features.OpenTelemetry.Traces;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Arkyn.Infrastructure.Errors;
 using Google.Protobuf;
 
 namespace Arkyn.Features.OpenTelemetry.Traces;

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Globalization;
-using System.Text.Json;
 
 namespace Arkyn.Features.OpenTelemetry.Traces;
 

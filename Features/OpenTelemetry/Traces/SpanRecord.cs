@@ -1,13 +1,8 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Arkyn.Features.HttpTrafficRecords;
-using Arkyn.Infrastructure;
 
 namespace Arkyn.Features.OpenTelemetry.Traces;
 
@@ -75,7 +70,7 @@ public sealed record SpanRecord(RecordInput? Record, string? Template, string? R
         var failures = Rules.Validate(record).Errors;
         if (failures.Count > 0)
             return Reject(string.Join(" ", failures.Select(f => $"{AttributeOf(f.PropertyName)}: {f.ErrorMessage}")));
-        return new SpanRecord(record, RouteTemplate(Text(a, "http.route")), null);
+        return new SpanRecord(record, Traffic.RouteTemplate(Text(a, "http.route")), null);
     }
 
     static readonly RecordRules Rules = new();
@@ -109,33 +104,6 @@ public sealed record SpanRecord(RecordInput? Record, string? Template, string? R
         id[6] = (byte)(0x70 | (id[6] & 0x0F));
         id[8] = (byte)(0x80 | (id[8] & 0x3F));
         return new Guid(id, bigEndian: true).ToString();
-    }
-
-    static readonly Regex RouteParameter = new(@"\{\*{0,2}([^}:=?]+)[^}]*\}|^:([A-Za-z0-9_$]+).*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-
-    /// <summary>
-    /// http.route as a pathname template: a leading '/', each parameter as {name} whatever the framework's spelling
-    /// (ASP.NET Core's {id:int}, {id?}, {*path}; Express's :id, :id?). Null when it is absent or not a path.
-    /// </summary>
-    public static string? RouteTemplate(string? route)
-    {
-        if (string.IsNullOrWhiteSpace(route)) return null;
-        if (Templates.TryGetValue(route, out var known)) return known;
-        if (Templates.Count >= MaxTemplates) Templates.Clear();
-        return Templates[route] = TemplateOf(route);
-    }
-
-    /// <summary>An app has a few routes, sent with every span: each is turned into a template once.</summary>
-    static readonly ConcurrentDictionary<string, string?> Templates = new(StringComparer.Ordinal);
-    const int MaxTemplates = 10_000;
-
-    static string? TemplateOf(string route)
-    {
-        var path = route.Trim();
-        if (!path.StartsWith('/')) path = "/" + path;
-        var template = string.Join('/', path.Split('/').Select(segment =>
-            RouteParameter.Replace(segment, m => $"{{{(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)}}}")));
-        return Traffic.IsPathname(template) ? template : null;
     }
 
     static string? Text(Dictionary<string, object?> attributes, string key) => attributes.GetValueOrDefault(key) switch

@@ -1,5 +1,3 @@
-using Arkyn.Infrastructure.Http;
-
 namespace Arkyn.Features.Pathnames.List;
 
 public sealed class Request : PagedRequest

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using NJsonSchema.Annotations;
 
 namespace Arkyn.Features.Requests.Create;

@@ -1,10 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-using LinqToDB;
-
 namespace Arkyn.Features.TrafficSources.List;
 
 public sealed class Endpoint(Db db, Timestamps time) : Endpoint<Request, PageOf<TrafficSourceResponse>>

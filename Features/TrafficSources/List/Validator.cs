@@ -1,6 +1,3 @@
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-
 namespace Arkyn.Features.TrafficSources.List;
 
 public sealed class Validator : Validator<Request>

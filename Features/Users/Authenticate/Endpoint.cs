@@ -1,9 +1,3 @@
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-using LinqToDB;
-using LinqToDB.Async;
 using Microsoft.AspNetCore.Identity;
 
 namespace Arkyn.Features.Users.Authenticate;

@@ -1,6 +1,3 @@
-using Arkyn.Infrastructure;
-using FastEndpoints;
-using FluentValidation;
 using Rules = Arkyn.Features.Users.Create.Validator;
 
 namespace Arkyn.Features.Users.ChangePassword;

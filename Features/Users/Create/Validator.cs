@@ -1,6 +1,3 @@
-using FastEndpoints;
-using FluentValidation;
-
 namespace Arkyn.Features.Users.Create;
 
 public sealed class Validator : Validator<Request>

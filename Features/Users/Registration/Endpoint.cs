@@ -1,9 +1,3 @@
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-using LinqToDB.Async;
-
 namespace Arkyn.Features.Users.Registration;
 
 public sealed class Endpoint(Db db, AuthSettings auth) : EndpointWithoutRequest<Response>

@@ -1,11 +1,4 @@
 using System.Security.Cryptography;
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-using LinqToDB;
-using LinqToDB.Async;
 
 namespace Arkyn.Features.Webhooks.Create;
 

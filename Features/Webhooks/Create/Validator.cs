@@ -1,7 +1,3 @@
-using Arkyn.Infrastructure;
-using FastEndpoints;
-using FluentValidation;
-
 namespace Arkyn.Features.Webhooks.Create;
 
 public sealed class Validator : Validator<Request>

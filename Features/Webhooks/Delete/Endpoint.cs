@@ -1,10 +1,3 @@
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-using LinqToDB;
-using LinqToDB.Async;
-
 namespace Arkyn.Features.Webhooks.Delete;
 
 public sealed class Endpoint(Db db) : Endpoint<Request>

@@ -1,5 +1,3 @@
-using FastEndpoints;
-
 namespace Arkyn.Features.Webhooks.Delete;
 
 public sealed class Validator : Validator<Request>

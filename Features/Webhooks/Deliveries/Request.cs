@@ -1,5 +1,3 @@
-using Arkyn.Infrastructure.Http;
-
 namespace Arkyn.Features.Webhooks.Deliveries;
 
 public sealed class Request : PagedRequest, IWebhookIdRequest

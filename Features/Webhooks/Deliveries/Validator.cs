@@ -1,6 +1,3 @@
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-
 namespace Arkyn.Features.Webhooks.Deliveries;
 
 public sealed class Validator : Validator<Request>

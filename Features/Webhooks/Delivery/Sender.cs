@@ -1,9 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Arkyn.Infrastructure;
-using Arkyn.Infrastructure.Database;
-using LinqToDB;
-using LinqToDB.Async;
 using StandardWebhooks;
 
 namespace Arkyn.Features.Webhooks.Delivery;

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Arkyn.Features.HttpTrafficRecords;
-using Arkyn.Features.HttpTrafficRecords.Stats;
-using Arkyn.Infrastructure.Database;
-using LinqToDB;
-using LinqToDB.Async;
+using Arkyn.Infrastructure.Stats;
 
 namespace Arkyn.Features.Webhooks.Rules;
 

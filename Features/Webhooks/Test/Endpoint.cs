@@ -1,10 +1,4 @@
 using System.Text.Json.Nodes;
-using Arkyn.Infrastructure.Auth;
-using Arkyn.Infrastructure.Database;
-using Arkyn.Infrastructure.Http;
-using FastEndpoints;
-using LinqToDB;
-using LinqToDB.Async;
 
 namespace Arkyn.Features.Webhooks.Test;
 

@@ -1,5 +1,3 @@
-using FastEndpoints;
-
 namespace Arkyn.Features.Webhooks.Test;
 
 public sealed class Validator : Validator<Request>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using LinqToDB;
 using LinqToDB.Data;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;

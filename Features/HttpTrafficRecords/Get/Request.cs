@@ -1,7 +1,0 @@
-namespace Arkyn.Features.HttpTrafficRecords.Get;
-
-public sealed class Request
-{
-    public string TrafficSourceId { get; set; } = "";
-    public string HttpTrafficId { get; set; } = "";
-}

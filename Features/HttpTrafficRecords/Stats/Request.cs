@@ -1,9 +1,0 @@
-using FastEndpoints;
-
-namespace Arkyn.Features.HttpTrafficRecords.Stats;
-
-public sealed class Request : TrafficFilterRequest
-{
-    /// <summary>1m, 5m, 1h or 1d: adds a time series with one bucket per interval in the window, empty ones included.</summary>
-    [QueryParam] public string? Interval { get; set; }
-}

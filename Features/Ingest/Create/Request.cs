@@ -1,0 +1,6 @@
+namespace Arkyn.Features.Ingest.Create;
+
+public sealed class Request : RecordInput
+{
+    public string TrafficSourceId { get; set; } = "";
+}

@@ -1,0 +1,10 @@
+namespace Arkyn.Features.Ingest.Create;
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(r => r.TrafficSourceId).Must(Ids.IsUuid).WithMessage("trafficSourceId must be a UUID.");
+        Include(new RecordRules());
+    }
+}

@@ -1,0 +1,11 @@
+global using System.Text.Json;
+global using Arkyn.Infrastructure;
+global using Arkyn.Infrastructure.Auth;
+global using Arkyn.Infrastructure.Database;
+global using Arkyn.Infrastructure.Errors;
+global using Arkyn.Infrastructure.Http;
+global using Arkyn.Infrastructure.Records;
+global using FastEndpoints;
+global using FluentValidation;
+global using LinqToDB;
+global using LinqToDB.Async;

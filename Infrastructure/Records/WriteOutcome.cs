@@ -1,0 +1,3 @@
+namespace Arkyn.Infrastructure.Records;
+
+public enum WriteOutcome { Created, AlreadyStored, IdTaken }
