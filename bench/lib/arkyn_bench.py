@@ -256,10 +256,11 @@ def seed_ids(port, work, name, token, path, body, seconds, limit_total=None):
     return ids, result
 
 
-def make_pairs(port, work, state, seconds, min_pairs=0, target=None):
+def make_pairs(port, work, state, seconds, min_pairs=0, target=None, token=None):
     """Pre-creates request/response pairs through the API (POST /request for `seconds`, or until `target` ids, then
-    as many POST /response); writes them to <work>/pairs.txt ('requestId responseId')."""
-    key = state["write_key"]
+    as many POST /response) with `token` (default: the ingest key); writes them to <work>/pairs.txt ('requestId
+    responseId'). A request or response belongs to whoever created it: only that token can attach it."""
+    key = token or state["write_key"]
     t0 = time.time()
     requests, r1 = seed_ids(port, work, "requests", key, "/request",
                             {"headers": {"accept": "application/json", "user-agent": "bench/1.0"}, "body": {"query": "shoes", "page": 1},
@@ -1099,7 +1100,7 @@ def measure_attach(a, state, result, name, token, who):
     result[name + "_first_attempt"])."""
     src = state["write_source"]
     say(f"({name}) pre-creating request/response pairs (POST /request, POST /response under wrk for ~{DURATION * PAIRS_FACTOR:.0f} s)")
-    pairs_file, npairs, result[name + "_seeding"] = make_pairs(a.port, a.work, state, max(int(DURATION * PAIRS_FACTOR), 2))
+    pairs_file, npairs, result[name + "_seeding"] = make_pairs(a.port, a.work, state, max(int(DURATION * PAIRS_FACTOR), 2), token=token)
     for attempt in (1, 2):
         say(f"({name}) POST /http-traffic/{{src}} with {who}, {CONNECTIONS} connections, {DURATION} s")
         r = wrk(a.port, "http_traffic.lua", f"/http-traffic/{src}",
@@ -1114,7 +1115,7 @@ def measure_attach(a, state, result, name, token, who):
             rate = max(result[name + "_seeding"]["post_request"]["rps"], 1)
             say(f"{fmt_wrk(r)}; ran out of pairs after {r['seconds']} s: creating {target} more pairs and measuring again")
             pairs_file, npairs, result[name + "_seeding_again"] = make_pairs(
-                a.port, a.work, state, min(math.ceil(target / rate * 1.5) + 5, 300), target=target)
+                a.port, a.work, state, min(math.ceil(target / rate * 1.5) + 5, 300), target=target, token=token)
         else:
             r["warning"] += " (raise BENCH_PAIRS_FACTOR)"
             say("WARNING:", r["warning"])
@@ -1473,7 +1474,8 @@ def targets_of(engine, r):
         p99 = w.get("p99_ms")
         out.append({"row": row, "route": route, "rps": row_rate(r, row), "versus": baseline, "baseline": row_rate(r, baseline),
                     "ratio": value, "target": target, "met": value >= target if value is not None else None,
-                    "p99_ms": p99, "p99_target_ms": P99_TARGET_MS, "p99_met": p99 <= P99_TARGET_MS if p99 is not None else None})
+                    "p99_ms": p99, "p99_target_ms": P99_TARGET_MS, "p99_met": p99 <= P99_TARGET_MS if p99 is not None else None,
+                    "errors": w.get("non2xx", 0) + w.get("socket_errors", 0)})
     if engine in BATCH_TARGETS:
         value = (r.get("c_batch") or {}).get("records_per_s")
         out.append({"row": "c", "route": f"batches of {BATCH_SIZE} × 1 KiB", "records_per_s": value, "target": BATCH_TARGETS[engine],
@@ -1490,7 +1492,7 @@ def fmt_target(t):
     value = f"{t['ratio']:.2f}×" if t["ratio"] is not None else "n/a"
     p99 = f"p99 {t['p99_ms']:6.2f} ms" if t["p99_ms"] is not None else "p99 n/a"
     return (f"{t['row']:<7}{t['route']:<34}{t['row'] + '/' + t['versus']:<22}{value:>7}  target ≥ {t['target']:.2f}×  "
-            f"{verdict(t['met'])}  {p99}  {verdict(t['p99_met'])}")
+            f"{verdict(t['met'])}  {p99}  {verdict(t['p99_met'])}" + (f"  ({t['errors']} errors: not a valid figure)" if t.get("errors") else ""))
 
 
 def cmd_report(a):
