@@ -1099,10 +1099,11 @@ def measure_attach(a, state, result, name, token, who):
     route outruns the pairs, creates enough for its measured rate and measures again (the first attempt stays in
     result[name + "_first_attempt"])."""
     src = state["write_source"]
-    say(f"({name}) pre-creating request/response pairs (POST /request, POST /response under wrk for ~{DURATION * PAIRS_FACTOR:.0f} s)")
+    label = name.replace("_", "-")
+    say(f"({label}) pre-creating request/response pairs (POST /request, POST /response under wrk for ~{DURATION * PAIRS_FACTOR:.0f} s)")
     pairs_file, npairs, result[name + "_seeding"] = make_pairs(a.port, a.work, state, max(int(DURATION * PAIRS_FACTOR), 2), token=token)
     for attempt in (1, 2):
-        say(f"({name}) POST /http-traffic/{{src}} with {who}, {CONNECTIONS} connections, {DURATION} s")
+        say(f"({label}) POST /http-traffic/{{src}} with {who}, {CONNECTIONS} connections, {DURATION} s")
         r = wrk(a.port, "http_traffic.lua", f"/http-traffic/{src}",
                 [token, f"/http-traffic/{src}", pairs_file, state["domain"], state["pathname"], pairs_file], DURATION, marker=pairs_file)
         if not r["stopped_early"]:
