@@ -904,14 +904,11 @@ def measure_pgbench(db, work):
     `-S` (select-only on pgbench's tables, set up by `pgbench -i`) and a script inserting one row per transaction,
     both with CONNECTIONS clients, THREADS threads, `-M prepared`, DURATION seconds."""
     _, host, port, _, user = db.split(":", 4)
-    psql_bin = os.environ.get("BENCH_PSQL") or "psql"
     pgbench_bin = os.environ.get("BENCH_PGBENCH") or "pgbench"
     conn = ["-h", host, "-p", port, "-U", user]
 
     def psql(database, sql):
-        done = subprocess.run([psql_bin, "-X", "-q", "-v", "ON_ERROR_STOP=1", *conn, "-d", database, "-c", sql], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise BenchError(f"psql failed: {done.stderr[-1500:]}")
+        run_sql(f"postgres:{host}:{port}:{database}:{user}", sql)
 
     psql("postgres", f"DROP DATABASE IF EXISTS {PGBENCH_DB}")
     psql("postgres", f"CREATE DATABASE {PGBENCH_DB}")
