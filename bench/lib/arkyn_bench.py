@@ -256,10 +256,11 @@ def seed_ids(port, work, name, token, path, body, seconds, limit_total=None):
     return ids, result
 
 
-def make_pairs(port, work, state, seconds, min_pairs=0, target=None):
+def make_pairs(port, work, state, seconds, min_pairs=0, target=None, token=None):
     """Pre-creates request/response pairs through the API (POST /request for `seconds`, or until `target` ids, then
-    as many POST /response); writes them to <work>/pairs.txt ('requestId responseId')."""
-    key = state["write_key"]
+    as many POST /response) with `token` (default: the ingest key); writes them to <work>/pairs.txt ('requestId
+    responseId'). A request or response belongs to whoever created it: only that token can attach it."""
+    key = token or state["write_key"]
     t0 = time.time()
     requests, r1 = seed_ids(port, work, "requests", key, "/request",
                             {"headers": {"accept": "application/json", "user-agent": "bench/1.0"}, "body": {"query": "shoes", "page": 1},
@@ -873,6 +874,68 @@ def measure_reads(port, token, source):
     return out
 
 
+# ---------------------------------------------------------------------------------------------- pgbench (PostgreSQL)
+
+PGBENCH_DB = "pgbench"
+PGBENCH_SCALE = env_int("BENCH_PGBENCH_SCALE", 1)
+# One row into a small table, committed: what a single-record write costs PostgreSQL itself.
+PGBENCH_INSERT_SCRIPT = "\\set n random(1, 1000000)\nINSERT INTO bench_insert (v) VALUES (:n);\n"
+
+
+def pgbench(cmd, what):
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BenchError(f"{what} failed (exit {done.returncode}): {(done.stderr or done.stdout)[-1500:]}")
+    return done.stdout + done.stderr
+
+
+def parse_pgbench(text):
+    def number(pattern):
+        m = re.search(pattern, text)
+        return float(m.group(1)) if m else None
+    tps = number(r"tps = ([0-9.]+) \(without initial connection time\)") or number(r"tps = ([0-9.]+)")
+    if tps is None:
+        raise BenchError(f"no tps in pgbench's output:\n{text[-1500:]}")
+    return {"tps": round(tps, 1), "transactions": int(number(r"number of transactions actually processed: (\d+)") or 0),
+            "failed": int(number(r"number of failed transactions: (\d+)") or 0),
+            "latency_avg_ms": number(r"latency average = ([0-9.]+) ms")}
+
+
+def measure_pgbench(db, work):
+    """pgbench on the PostgreSQL the server uses, in a database of its own (the server's tables stay untouched):
+    `-S` (select-only on pgbench's tables, set up by `pgbench -i`) and a script inserting one row per transaction,
+    both with CONNECTIONS clients, THREADS threads, `-M prepared`, DURATION seconds."""
+    _, host, port, _, user = db.split(":", 4)
+    pgbench_bin = os.environ.get("BENCH_PGBENCH") or "pgbench"
+    conn = ["-h", host, "-p", port, "-U", user]
+
+    def psql(database, sql):
+        run_sql(f"postgres:{host}:{port}:{database}:{user}", sql)
+
+    psql("postgres", f"DROP DATABASE IF EXISTS {PGBENCH_DB}")
+    psql("postgres", f"CREATE DATABASE {PGBENCH_DB}")
+    pgbench([pgbench_bin, "-i", "-q", "-s", str(PGBENCH_SCALE), *conn, PGBENCH_DB], "pgbench -i")
+    psql(PGBENCH_DB, "CREATE TABLE bench_insert (id bigserial PRIMARY KEY, v integer NOT NULL)")
+    script = os.path.join(work, "pgbench-insert.sql")
+    with open(script, "w") as f:
+        f.write(PGBENCH_INSERT_SCRIPT)
+    run = [pgbench_bin, "-c", str(CONNECTIONS), "-j", str(THREADS), "-M", "prepared", "-T", str(DURATION), *conn]
+    select = parse_pgbench(pgbench(run + ["-S", PGBENCH_DB], "pgbench -S"))
+    select.update(mode="select-only (-S)", scale=PGBENCH_SCALE)
+    insert = parse_pgbench(pgbench(run + ["-n", "-f", script, PGBENCH_DB], "pgbench -f insert"))
+    insert.update(mode="single-row insert (-f)", script=PGBENCH_INSERT_SCRIPT)
+    # The inserts' dirty pages are written now, not while the server's rows are being measured.
+    psql(PGBENCH_DB, "CHECKPOINT")
+    return select, insert
+
+
+def fmt_pgbench(r):
+    if not r:
+        return "n/a (PostgreSQL only)"
+    latency = f"{r['latency_avg_ms']:.2f} ms" if r.get("latency_avg_ms") is not None else "?"
+    return f"{r['tps']:>8,.0f} tps    latency avg {latency}  failed {r['failed']}"
+
+
 # ---------------------------------------------------------------------------------------------- RSS
 
 def memory(pid):
@@ -1030,6 +1093,36 @@ def cmd_keeping_sweep(a):
 
 # ---------------------------------------------------------------------------------------------- commands
 
+def measure_attach(a, state, result, name, token, who):
+    """(a) and (a-user): POST /http-traffic/{src} with `token`, each call attaching a fresh pre-created pair. When the
+    route outruns the pairs, creates enough for its measured rate and measures again (the first attempt stays in
+    result[name + "_first_attempt"])."""
+    src = state["write_source"]
+    label = name.replace("_", "-")
+    say(f"({label}) pre-creating request/response pairs (POST /request, POST /response under wrk for ~{DURATION * PAIRS_FACTOR:.0f} s)")
+    pairs_file, npairs, result[name + "_seeding"] = make_pairs(a.port, a.work, state, max(int(DURATION * PAIRS_FACTOR), 2), token=token)
+    for attempt in (1, 2):
+        say(f"({label}) POST /http-traffic/{{src}} with {who}, {CONNECTIONS} connections, {DURATION} s")
+        r = wrk(a.port, "http_traffic.lua", f"/http-traffic/{src}",
+                [token, f"/http-traffic/{src}", pairs_file, state["domain"], state["pathname"], pairs_file], DURATION, marker=pairs_file)
+        if not r["stopped_early"]:
+            break
+        r["warning"] = f"ran out of the {npairs} pre-created pairs after {r['seconds']} s"
+        if attempt == 1:
+            # The route is faster than POST /request: create enough pairs for its measured rate, and measure again.
+            result[name + "_first_attempt"] = r
+            target = math.ceil(r["rps"] * DURATION * 1.3)
+            rate = max(result[name + "_seeding"]["post_request"]["rps"], 1)
+            say(f"{fmt_wrk(r)}; ran out of pairs after {r['seconds']} s: creating {target} more pairs and measuring again")
+            pairs_file, npairs, result[name + "_seeding_again"] = make_pairs(
+                a.port, a.work, state, min(math.ceil(target / rate * 1.5) + 5, 300), target=target, token=token)
+        else:
+            r["warning"] += " (raise BENCH_PAIRS_FACTOR)"
+            say("WARNING:", r["warning"])
+    say(fmt_wrk(r))
+    return r
+
+
 def cmd_engine(a):
     global SERVER_PID
     SERVER_PID = a.pid
@@ -1045,28 +1138,22 @@ def cmd_engine(a):
     result["d_healthz"] = wrk(a.port, "healthz.lua", "/healthz", [], DURATION)
     say(fmt_wrk(result["d_healthz"]))
 
-    say(f"(a) pre-creating request/response pairs (POST /request, POST /response under wrk for ~{DURATION * PAIRS_FACTOR:.0f} s)")
-    pairs_file, npairs, result["a_seeding"] = make_pairs(a.port, a.work, state, max(int(DURATION * PAIRS_FACTOR), 2))
-    for attempt in (1, 2):
-        say(f"(a) POST /http-traffic/{{src}}, {CONNECTIONS} connections, {DURATION} s")
-        r = wrk(a.port, "http_traffic.lua", f"/http-traffic/{src}",
-                [key, f"/http-traffic/{src}", pairs_file, state["domain"], state["pathname"], pairs_file], DURATION, marker=pairs_file)
-        if not r["stopped_early"]:
-            break
-        r["warning"] = f"ran out of the {npairs} pre-created pairs after {r['seconds']} s"
-        if attempt == 1:
-            # The route is faster than POST /request: create enough pairs for its measured rate, and measure again.
-            result["a_first_attempt"] = r
-            target = math.ceil(r["rps"] * DURATION * 1.3)
-            rate = max(result["a_seeding"]["post_request"]["rps"], 1)
-            say(f"{fmt_wrk(r)}; ran out of pairs after {r['seconds']} s: creating {target} more pairs and measuring again")
-            pairs_file, npairs, result["a_seeding_again"] = make_pairs(
-                a.port, a.work, state, min(math.ceil(target / rate * 1.5) + 5, 300), target=target)
-        else:
-            r["warning"] += " (raise BENCH_PAIRS_FACTOR)"
-            say("WARNING:", r["warning"])
-    result["a_http_traffic"] = r
-    say(fmt_wrk(r))
+    if a.db.startswith("postgres:"):
+        say(f"(pgbench) on the server's PostgreSQL, database {PGBENCH_DB}: select-only and a single-row insert, "
+            f"{CONNECTIONS} clients, prepared, {DURATION} s each")
+        result["pgbench_select"], result["pgbench_insert"] = measure_pgbench(a.db, a.work)
+        for r in (result["pgbench_select"], result["pgbench_insert"]):
+            say(fmt_pgbench(r))
+
+    say(f"(me) GET /user/me with the user's token, {CONNECTIONS} connections, {DURATION} s")
+    me = Api(a.port, state["token"])
+    expect(me.call("GET", "/user/me"), 200, what="GET /user/me")
+    me.close()
+    result["me_user_me"] = wrk(a.port, "user_me.lua", "/user/me", [state["token"]], DURATION)
+    say(fmt_wrk(result["me_user_me"]))
+
+    result["a_http_traffic"] = measure_attach(a, state, result, "a", key, "the ingest key")
+    result["a_user_http_traffic"] = measure_attach(a, state, result, "a_user", state["token"], "the user's token")
 
     say(f"(b) POST /http-traffic-record/{{src}} with ~1 KiB records, {CONNECTIONS} connections, {DURATION} s")
     template = os.path.join(a.work, "record.json")
@@ -1301,13 +1388,18 @@ def median_of_runs(runs):
         if values:
             target[path[-1]] = sum(values) if total else statistics.median(values)
 
-    for key in ("a_http_traffic", "b_record", "b2_ingest_log", "d_healthz"):
+    for key in WRK_ROWS.values():
         if not all(key in r for r in runs):
             continue
         for field in ("rps", "p50_ms", "p99_ms"):
             med((key, field))
         for field in ("non2xx", "socket_errors"):
             med((key, field), total=True)
+    for key in ("pgbench_select", "pgbench_insert"):
+        if all(key in r for r in runs):
+            for field in ("tps", "latency_avg_ms"):
+                med((key, field))
+            med((key, "failed"), total=True)
     for field in ("records_per_s", "batch_p50_ms"):
         med(("c_batch", field))
     med(("c_batch", "failed_records"), total=True)
@@ -1328,6 +1420,81 @@ def median_of_runs(runs):
     return merged
 
 
+# The table's single-request rows (wrk) and pgbench rows: row name -> key in an engine's result.
+WRK_ROWS = {"a": "a_http_traffic", "a-user": "a_user_http_traffic", "b": "b_record", "b2": "b2_ingest_log",
+            "d": "d_healthz", "me": "me_user_me"}
+PGBENCH_ROWS = {"pgbench-select": "pgbench_select", "pgbench-insert": "pgbench_insert"}
+BASELINES = {"d": ("d_healthz", "rps"), "pgbench-select": ("pgbench_select", "tps"), "pgbench-insert": ("pgbench_insert", "tps")}
+# Issue 16's table: per engine, (row, route, baseline row, target ratio); the batch row's target in records/s.
+TARGETS = {
+    "sqlite": [("me", "GET /user/me (user token)", "d", 0.5), ("a-user", "POST /http-traffic (user token)", "d", 0.3),
+               ("a", "POST /http-traffic (ingest key)", "d", 0.35), ("b", "POST /http-traffic-record 1 KiB", "d", 0.25)],
+    "postgres": [("me", "GET /user/me (user token)", "pgbench-select", 0.3), ("a-user", "POST /http-traffic (user token)", "pgbench-insert", 0.5),
+                 ("a", "POST /http-traffic (ingest key)", "pgbench-insert", 0.6), ("b", "POST /http-traffic-record 1 KiB", "pgbench-insert", 0.4)],
+}
+BATCH_TARGETS = {"sqlite": 30_000, "postgres": 20_000}
+P99_TARGET_MS = 20
+# The ratios printed under the table, in this order: (row, baseline row); in the JSON as "<row>_over_<baseline>".
+RATIOS = [("a", "d"), ("a-user", "d"), ("me", "d"), ("b", "d"), ("b2", "b"),
+          ("me", "pgbench-select"), ("a-user", "pgbench-insert"), ("a", "pgbench-insert"), ("b", "pgbench-insert")]
+
+
+def row_rate(r, row):
+    """Requests (or transactions) per second of a row in an engine's result, None when not measured."""
+    key, field = BASELINES.get(row) or (WRK_ROWS[row], "rps")
+    value = (r.get(key) or {}).get(field)
+    return value if isinstance(value, (int, float)) else None
+
+
+def ratio(r, row, baseline):
+    top, bottom = row_rate(r, row), row_rate(r, baseline)
+    return round(top / bottom, 3) if top is not None and bottom else None
+
+
+def ratio_key(row, baseline):
+    return f"{row}_over_{baseline}".replace("-", "_")
+
+
+def ratios_of(r):
+    """The RATIOS this engine's result has (the pgbench ones on PostgreSQL only)."""
+    out = {}
+    for row, baseline in RATIOS:
+        value = ratio(r, row, baseline)
+        if value is not None:
+            out[ratio_key(row, baseline)] = value
+    return out
+
+
+def targets_of(engine, r):
+    """Issue 16's targets for one engine with what this run measured: a ratio and p99 per route, records/s for batches."""
+    out = []
+    for row, route, baseline, target in TARGETS.get(engine, []):
+        w = r.get(WRK_ROWS[row]) or {}
+        value = ratio(r, row, baseline)
+        p99 = w.get("p99_ms")
+        out.append({"row": row, "route": route, "rps": row_rate(r, row), "versus": baseline, "baseline": row_rate(r, baseline),
+                    "ratio": value, "target": target, "met": value >= target if value is not None else None,
+                    "p99_ms": p99, "p99_target_ms": P99_TARGET_MS, "p99_met": p99 <= P99_TARGET_MS if p99 is not None else None,
+                    "errors": w.get("non2xx", 0) + w.get("socket_errors", 0)})
+    if engine in BATCH_TARGETS:
+        value = (r.get("c_batch") or {}).get("records_per_s")
+        out.append({"row": "c", "route": f"batches of {BATCH_SIZE} × 1 KiB", "records_per_s": value, "target": BATCH_TARGETS[engine],
+                    "met": value >= BATCH_TARGETS[engine] if value is not None else None})
+    return out
+
+
+def fmt_target(t):
+    def verdict(met):
+        return "n/a " if met is None else "ok  " if met else "MISS"
+    if t["row"] == "c":
+        value = f"{t['records_per_s']:,.0f} records/s" if t["records_per_s"] is not None else "not measured"
+        return f"{t['row']:<7}{t['route']:<34}{value:<29}target ≥ {t['target']:,}  {verdict(t['met'])}"
+    value = f"{t['ratio']:.2f}×" if t["ratio"] is not None else "n/a"
+    p99 = f"p99 {t['p99_ms']:6.2f} ms" if t["p99_ms"] is not None else "p99 n/a"
+    return (f"{t['row']:<7}{t['route']:<34}{t['row'] + '/' + t['versus']:<22}{value:>7}  target ≥ {t['target']:.2f}×  "
+            f"{verdict(t['met'])}  {p99}  {verdict(t['p99_met'])}" + (f"  ({t['errors']} errors: not a valid figure)" if t.get("errors") else ""))
+
+
 def cmd_report(a):
     by_engine = {}
     for path in a.files:
@@ -1340,12 +1507,14 @@ def cmd_report(a):
     titles = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
     def cell(row, r):
-        if row in ("a", "b", "b2", "d"):
-            w = r.get({"a": "a_http_traffic", "b": "b_record", "b2": "b2_ingest_log", "d": "d_healthz"}[row])
+        if row in WRK_ROWS:
+            w = r.get(WRK_ROWS[row])
             if w is None:
                 return "not measured"
             errs = w["non2xx"] + w["socket_errors"]
             return f"{w['rps']:>8,.0f} req/s  p50 {w['p50_ms']:5.2f}  p99 {w['p99_ms']:6.2f} ms  err {errs}"
+        if row in PGBENCH_ROWS:
+            return fmt_pgbench(r.get(PGBENCH_ROWS[row]))
         if row == "c":
             c = r["c_batch"]
             return f"{c['records_per_s']:>8,.0f} records/s  (batch p50 {c['batch_p50_ms']:.0f} ms, failed {c['failed_records']})"
@@ -1368,10 +1537,11 @@ def cmd_report(a):
             return f"{r['f_memory'].get('VmHWM', '?')} MiB peak (VmHWM)"
         return ""
 
-    rows = [("a", "POST /http-traffic"), ("b", "POST /http-traffic-record 1KiB"),
+    rows = [("a", "POST /http-traffic (ingest key)"), ("a-user", "POST /http-traffic (user token)"), ("b", "POST /http-traffic-record 1KiB"),
             ("b2", "POST /ingest-log 1KiB as text"), ("c", f"batch of {BATCH_SIZE}"),
             ("c-otlp-json", f"OTLP export of {OTLP_SIZE}, JSON"), ("c-otlp-proto", f"OTLP export of {OTLP_SIZE}, protobuf"),
-            ("d", "GET /healthz (baseline)"), ("e-list", "list ?status=500 20 rows"), ("e-cursor", "deep cursor page"),
+            ("d", "GET /healthz (baseline)"), ("me", "GET /user/me (user token)"),
+            ("pgbench-select", "pgbench select-only, prepared"), ("pgbench-insert", "pgbench single-row insert, prepared"), ("e-list", "list ?status=500 20 rows"), ("e-cursor", "deep cursor page"),
             ("e-stats", "24 h stats"), ("RSS", "server peak RSS"), ("memory", "peak RSS, many 1 MB batches")]
     table = {row: {n: cell(row, engines[n]) for n in names} for row, _ in rows}
     label_w = max(len(f"{r} {l}") for r, l in rows)
@@ -1379,21 +1549,21 @@ def cmd_report(a):
     lines = ["  ".join([" " * label_w] + [titles.get(n, n).ljust(col_w[n]) for n in names])]
     for row, label in rows:
         lines.append("  ".join([f"{row} {label}".ljust(label_w)] + [table[row][n].ljust(col_w[n]) for n in names]))
-    ratios = {}
-    for n in names:
-        d = engines[n]["d_healthz"]["rps"]
-        ratios[n] = {"a_over_d": round(engines[n]["a_http_traffic"]["rps"] / d, 3) if d else None,
-                     "b_over_d": round(engines[n]["b_record"]["rps"] / d, 3) if d else None,
-                     "b2_over_b": round(engines[n]["b2_ingest_log"]["rps"] / engines[n]["b_record"]["rps"], 3)
-                     if "b2_ingest_log" in engines[n] and engines[n]["b_record"]["rps"] else None}
+    ratios = {n: ratios_of(engines[n]) for n in names}
+    targets = {n: targets_of(n, engines[n]) for n in names}
     lines.append("")
     if run_count > 1:
-        lines.append(f"Medians of {run_count} runs (errors and failed records: the sum over the runs).")
+        lines.append(f"Medians of {run_count} runs (errors and failed records: the sum over the runs; ratios: of the medians).")
     for n in names:
-        lines.append(f"{titles.get(n, n)}: a/d = {ratios[n]['a_over_d']:.1%}   b/d = {ratios[n]['b_over_d']:.1%}"
-                     + (f"   b2/b = {ratios[n]['b2_over_b']:.1%}" if ratios[n]["b2_over_b"] is not None else ""))
+        lines.append(f"{titles.get(n, n)}: " + "   ".join(f"{row}/{baseline} = {ratios[n][ratio_key(row, baseline)]:.1%}"
+                                                         for row, baseline in RATIOS if ratio_key(row, baseline) in ratios[n]))
+    lines.append("")
+    lines.append(f"Targets of issue 16 (p99 of every single-request row ≤ {P99_TARGET_MS} ms):")
     for n in names:
-        for key in ("a_http_traffic", "b_record", "b2_ingest_log"):
+        for i, t in enumerate(targets[n]):
+            lines.append(f"{(titles.get(n, n) if i == 0 else ''):<11} {fmt_target(t)}")
+    for n in names:
+        for key in ("a_http_traffic", "a_user_http_traffic", "b_record", "b2_ingest_log"):
             if engines[n].get(key, {}).get("warning"):
                 lines.append(f"WARNING {titles.get(n, n)} {key}: {engines[n][key]['warning']}")
         for key in ("e_list", "e_cursor", "e_stats"):
@@ -1413,6 +1583,7 @@ def cmd_report(a):
         "table": {row: table[row] for row, _ in rows},
         "table_text": text,
         "ratios": ratios,
+        "targets": targets,
         "engines": engines,
     }
     if a.load_start:
