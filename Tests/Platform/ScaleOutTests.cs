@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Arkyn.Tests.Infrastructure;
 
 namespace Arkyn.Tests.Platform;
@@ -13,79 +11,6 @@ namespace Arkyn.Tests.Platform;
 /// </summary>
 public sealed class ScaleOutTestsOnPostgres(PostgresApp app) : ApiTest(app), IClassFixture<PostgresApp>
 {
-    /// <summary>One server process; stopped (with anything it started) when disposed.</summary>
-    sealed class ServerProcess : IAsyncDisposable
-    {
-        readonly Process process;
-        readonly System.Text.StringBuilder output = new();
-        public HttpClient Client { get; }
-
-        ServerProcess(Process process, Uri address)
-        {
-            this.process = process;
-            Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-            process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-            process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public string Output { get { lock (output) return output.ToString(); } }
-
-        public static async Task<ServerProcess> StartAsync(string connectionString)
-        {
-            var port = FreePort();
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Arkyn.dll"), "--urls", $"http://127.0.0.1:{port}" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.Environment["Database__Provider"] = "postgres";
-            start.Environment["ConnectionStrings__Arkyn"] = connectionString;
-            start.Environment["Auth__AllowRegistration"] = "true";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            var server = new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
-            await server.WaitUntilReadyAsync();
-            return server;
-        }
-
-        async Task WaitUntilReadyAsync()
-        {
-            // Generous: start-up includes the JIT, on a machine that may be busy.
-            var until = DateTime.UtcNow.AddSeconds(90);
-            while (DateTime.UtcNow < until)
-            {
-                if (process.HasExited) throw new InvalidOperationException($"the server exited with {process.ExitCode}: {Output}");
-                try
-                {
-                    if ((await Client.GetAsync("/readyz", Ct)).IsSuccessStatusCode) return;
-                }
-                catch (HttpRequestException) { }
-                await Task.Delay(250, Ct);
-            }
-            throw new TimeoutException($"the server did not get ready: {Output}");
-        }
-
-        static int FreePort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            process.Dispose();
-        }
-    }
-
     static async Task<Reply> CallAsync(HttpClient client, HttpMethod method, string path, object? body, string? token)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
@@ -103,8 +28,8 @@ public sealed class ScaleOutTestsOnPostgres(PostgresApp app) : ApiTest(app), ICl
     [Fact]
     public async Task Two_server_processes_on_one_database_ingest_at_once_and_each_reads_everything_back()
     {
-        await using var a = await ServerProcess.StartAsync(App.ConnectionString);
-        await using var b = await ServerProcess.StartAsync(App.ConnectionString);
+        await using var a = await ServerProcess.StartAsync(Engine.Postgres, App.ConnectionString);
+        await using var b = await ServerProcess.StartAsync(Engine.Postgres, App.ConnectionString);
 
         var email = $"user-{Guid.NewGuid():N}@example.com";
         Assert.Equal(HttpStatusCode.Created, (await CallAsync(a.Client, HttpMethod.Post, "/user", new { name = "Ada", email, password = "correct horse" }, null)).Status);

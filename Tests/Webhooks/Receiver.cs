@@ -24,6 +24,9 @@ public sealed class Receiver : IAsyncDisposable
     /// <summary>The status code to answer a post with (200 unless a test says otherwise).</summary>
     public Func<Received, int> Answer { get; set; } = _ => 200;
 
+    /// <summary>What a post waits for before it is answered: a test holds deliveries in flight with it.</summary>
+    public Task Hold { get; set; } = Task.CompletedTask;
+
     public string Url { get; }
 
     Receiver(WebApplication app, string url)
@@ -55,6 +58,7 @@ public sealed class Receiver : IAsyncDisposable
             foreach (var (k, v) in http.Request.Headers) headers[k] = v;
             var post = new Received(http.Request.Path, headers, body);
             self!.received.Enqueue(post);
+            await self.Hold;
             http.Response.StatusCode = self.Answer(post);
         });
         await app.StartAsync();

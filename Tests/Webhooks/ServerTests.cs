@@ -81,6 +81,45 @@ public abstract class ServerTests(ArkynApp app) : WebhookTest(app)
     }
 
     [Fact]
+    public async Task An_event_whose_server_was_killed_during_its_delivery_is_delivered_after_a_restart_with_the_same_webhook_id()
+    {
+        // The receiver holds the first post unanswered, so the server is killed with the delivery committed, claimed
+        // and in flight; the killed server's claim runs out (a minute) and the restarted server sends it again.
+        var held = new TaskCompletionSource();
+        Receiver.Hold = held.Task;
+        var settings = FastAlerts.Settings(maxAttempts: 100);
+        string token, webhookId, eventId;
+        await using (var first = await ServerProcess.StartAsync(App.Engine, database.ConnectionString, settings))
+        {
+            var email = $"killed-{Guid.NewGuid():N}@example.com";
+            Assert.Equal(HttpStatusCode.Created, (await PostAsync("/user", new JsonObject { ["name"] = "Ada", ["email"] = email, ["password"] = "correct horse battery" }, null, first.Client)).Status);
+            token = Str((await PostAsync("/user/auth", new JsonObject { ["email"] = email, ["password"] = "correct horse battery" }, null, first.Client)).Json, "token");
+            var source = await PostAsync("/traffic-source", new JsonObject { ["name"] = "Shop", ["trafficDomain"] = "shop.example.com" }, token, first.Client);
+            Assert.True(source.Status == HttpStatusCode.Created, source.Body);
+            var quiet = LevelRule("FATAL");
+            quiet["method"] = "TRACE";
+            var webhook = await PostAsync($"/webhooks/{Str(source.Json, "id")}",
+                new JsonObject { ["name"] = "on-call", ["url"] = $"{Receiver.Url}/killed", ["format"] = "json", ["rule"] = quiet }, token, first.Client);
+            Assert.True(webhook.Status == HttpStatusCode.Created, webhook.Body);
+            webhookId = Str(webhook.Json, "id");
+            var test = await SendOnAsync(first.Client, HttpMethod.Post, $"/webhooks/{webhookId}/test", null, token);
+            Assert.Equal(HttpStatusCode.Accepted, test.Status);
+            eventId = Str(test.Json, "eventId");
+            await EventuallyAsync(() => PostsTo("/killed").Count > 0, "the delivery in flight");
+            await first.KillAsync();
+        }
+        Receiver.Hold = Task.CompletedTask;
+        held.SetResult();
+
+        await using var second = await ServerProcess.StartAsync(App.Engine, database.ConnectionString, settings);
+        await EventuallyAsync(async () => (await DeliveriesAsync(token, webhookId, second.Client)).Any(d => Str(d!, "status") == "delivered"),
+            "the event delivered by the restarted server");
+        var posts = PostsTo("/killed");
+        Assert.True(posts.Count >= 2, $"{posts.Count} post(s): the killed attempt and the one after the restart");
+        Assert.All(posts, p => Assert.Equal(eventId, p.Id));
+    }
+
+    [Fact]
     public async Task Two_servers_on_one_database_deliver_each_event_once()
     {
         var a = Server();
