@@ -9,7 +9,7 @@ namespace Arkyn.Infrastructure.Http;
 public sealed class BytesInFlight(long max)
 {
     public const string Key = "Ingest:MaxBytesInFlight";
-    public const long DefaultMax = 4 * 1024 * 1024;
+    public const long DefaultMax = 3 * 1024 * 1024;
 
     /// <summary>The share taken by a request whose length is not declared (chunked); it grows as the body is read.</summary>
     const long UndeclaredShare = 64 * 1024;
