@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Linq.Expressions;
 using LinqToDB.Data;
 
@@ -12,7 +13,13 @@ namespace Arkyn.Infrastructure.Database;
 public sealed class ChunkedDeletes(DatabaseSettings settings, DataOptions options, GroupCommit writer)
 {
     /// <summary>At most this many traffic rows (with their requests and responses) per transaction.</summary>
-    public const int ChunkSize = 5_000;
+    public const int MaxChunkSize = 5_000;
+
+    /// <summary>
+    /// On SQLite a chunk holds the one writer, so ingestion waits for it. Smaller chunks, each followed by a pause as
+    /// long as it took, leave the writer to ingestion at least half of the time.
+    /// </summary>
+    int ChunkSize => settings.Provider == DatabaseProvider.Sqlite ? 1_000 : MaxChunkSize;
 
     /// <summary>Deletes every selected traffic row, oldest first, with its request and response; returns how many.</summary>
     public async Task<long> DeleteTrafficAsync(Expression<Func<HttpTrafficRow, bool>> which, CancellationToken ct)
@@ -21,9 +28,11 @@ public sealed class ChunkedDeletes(DatabaseSettings settings, DataOptions option
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            var started = Stopwatch.GetTimestamp();
             var deleted = await RunAsync((db, token) => db.DeleteOldestTrafficAsync(which, ChunkSize, token), ct);
             total += deleted;
             if (deleted < ChunkSize) return total;
+            if (settings.Provider == DatabaseProvider.Sqlite) await Task.Delay(Stopwatch.GetElapsedTime(started), ct);
         }
     }
 

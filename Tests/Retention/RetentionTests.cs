@@ -130,7 +130,7 @@ public abstract class RetentionTests(ArkynApp app) : TrafficTest(app)
         Assert.Equal(1, await CountAsync("responses", $"user_id = '{owner.Id}'"));
     }
 
-    const int ChunkSizeForTests = Arkyn.Infrastructure.Database.ChunkedDeletes.ChunkSize;
+    const int ChunkSizeForTests = Arkyn.Infrastructure.Database.ChunkedDeletes.MaxChunkSize;
 
     protected async Task<List<string>> QueryAsync(string sql)
     {
