@@ -12,6 +12,9 @@ namespace Arkyn.Infrastructure.Database;
 /// </summary>
 public sealed class ChunkedDeletes(DatabaseSettings settings, DataOptions options, GroupCommit writer)
 {
+    /// <summary>SQLite has one writer: chunks go through it, smaller and paced.</summary>
+    readonly bool onWriter = settings.Provider == DatabaseProvider.Sqlite;
+
     /// <summary>At most this many traffic rows (with their requests and responses) per transaction.</summary>
     public const int MaxChunkSize = 5_000;
 
@@ -19,7 +22,7 @@ public sealed class ChunkedDeletes(DatabaseSettings settings, DataOptions option
     /// On SQLite a chunk holds the one writer, so ingestion waits for it. Smaller chunks, each followed by a pause as
     /// long as it took, leave the writer to ingestion at least half of the time.
     /// </summary>
-    int ChunkSize => settings.Provider == DatabaseProvider.Sqlite ? 1_000 : MaxChunkSize;
+    int ChunkSize => onWriter ? 1_000 : MaxChunkSize;
 
     /// <summary>Deletes every selected traffic row, oldest first, with its request and response; returns how many.</summary>
     public async Task<long> DeleteTrafficAsync(Expression<Func<HttpTrafficRow, bool>> which, CancellationToken ct)
@@ -32,14 +35,14 @@ public sealed class ChunkedDeletes(DatabaseSettings settings, DataOptions option
             var deleted = await RunAsync((db, token) => db.DeleteOldestTrafficAsync(which, ChunkSize, token), ct);
             total += deleted;
             if (deleted < ChunkSize) return total;
-            if (settings.Provider == DatabaseProvider.Sqlite) await Task.Delay(Stopwatch.GetElapsedTime(started), ct);
+            if (onWriter) await Task.Delay(Stopwatch.GetElapsedTime(started), ct);
         }
     }
 
     /// <summary>Runs one bounded delete in a transaction of its own (on SQLite, the writer's), then reclaims freed space.</summary>
     public async Task<T> RunAsync<T>(Func<Db, CancellationToken, Task<T>> delete, CancellationToken ct)
     {
-        if (settings.Provider == DatabaseProvider.Sqlite)
+        if (onWriter)
             return await writer.RunAsync(async (db, token) =>
             {
                 var result = await delete(db, token);

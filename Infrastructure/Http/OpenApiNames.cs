@@ -24,14 +24,9 @@ public static class OpenApiNames
         ["Responses"] = "Responses",
         ["HttpTraffic"] = "HTTP traffic",
         ["IngestKeys"] = "Ingest",
-        ["IngestLog"] = "Ingest",
-        ["IngestLogs"] = "Ingest",
-        ["Otlp"] = "Ingest",
-        ["Traces"] = "Ingest",
         ["OpenTelemetry"] = "Ingest",
         ["Members"] = "Traffic sources",
         ["Webhooks"] = "Alerts",
-        ["Alerts"] = "Alerts",
         ["Health"] = "Health",
     };
 
