@@ -12,4 +12,15 @@ public static class DbErrors
         PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => e.InnerException is not null && IsUniqueViolation(e.InnerException),
     };
+
+    /// <summary>
+    /// True when the database gave up on the transaction for reasons of its own (a deadlock with another writer, a
+    /// serialization failure, SQLite busy past its timeout): running it again may well succeed.
+    /// </summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        SqliteException s => s.SqliteErrorCode is 5 or 6,
+        PostgresException p => p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
+        _ => e.InnerException is not null && IsTransient(e.InnerException),
+    };
 }

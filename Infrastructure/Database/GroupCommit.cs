@@ -14,10 +14,17 @@ namespace Arkyn.Infrastructure.Database;
 /// in a new transaction, each write inside its own savepoint, so a failing write undoes only itself and every
 /// caller gets exactly its own answer. The writes are functions of their inputs, so running one twice is safe.
 /// </para>
+/// <para>
+/// Several servers on one PostgreSQL each have their own writer, and two groups that create the same new pathnames
+/// in different orders deadlock; PostgreSQL then aborts one of them. That failure (like a serialization failure or
+/// SQLite's busy) says nothing about the writes, so the aborted transaction is run again, after a short random
+/// pause, up to <see cref="MaxAttempts"/> times, before any caller is answered.
+/// </para>
 /// </summary>
 public sealed class GroupCommit(DataOptions options, ILogger<GroupCommit> log) : BackgroundService
 {
     const int MaxGroup = 256;
+    const int MaxAttempts = 5;
 
     readonly Channel<Work> queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -60,7 +67,19 @@ public sealed class GroupCommit(DataOptions options, ILogger<GroupCommit> log) :
     {
         try
         {
-            if (!await TryWholeGroupAsync(group)) await EachInItsSavepointAsync(group);
+            for (var attempt = 1; ; attempt++)
+            {
+                var failure = await TryWholeGroupAsync(group);
+                if (failure is null) break;
+                if (DbErrors.IsTransient(failure) && attempt < MaxAttempts)
+                {
+                    await PauseBeforeRetryAsync(attempt);
+                    continue;
+                }
+                if (group.Count == 1) group[0].Failed = failure;
+                else await EachInItsSavepointAsync(group);
+                break;
+            }
         }
         catch (Exception e)
         {
@@ -97,10 +116,10 @@ public sealed class GroupCommit(DataOptions options, ILogger<GroupCommit> log) :
     }
 
     /// <summary>
-    /// The usual case: every write of the group in one transaction, no savepoints. False when a write failed; the
-    /// transaction is then rolled back (a group of one keeps that write's failure as its answer).
+    /// The usual case: every write of the group in one transaction, no savepoints. Null when it committed; else the
+    /// failure of the write that failed, the transaction rolled back.
     /// </summary>
-    async Task<bool> TryWholeGroupAsync(List<Work> group)
+    async Task<Exception?> TryWholeGroupAsync(List<Work> group)
     {
         var db = await ConnectionAsync();
         await using var tx = await db.BeginTransactionAsync();
@@ -113,13 +132,11 @@ public sealed class GroupCommit(DataOptions options, ILogger<GroupCommit> log) :
             catch (Exception e)
             {
                 await RollBackAsync(tx);
-                if (group.Count > 1) return false;
-                work.Failed = e;
-                return true;
+                return e;
             }
         }
         await tx.CommitAsync();
-        return true;
+        return null;
     }
 
     /// <summary>After a failure: each write in its own savepoint, so a failing write undoes only itself.</summary>
@@ -129,21 +146,30 @@ public sealed class GroupCommit(DataOptions options, ILogger<GroupCommit> log) :
         await using var tx = await db.BeginTransactionAsync();
         foreach (var work in group)
         {
-            await db.ExecuteAsync("SAVEPOINT group_write");
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await work.RunAsync(db);
-                await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
-            }
-            catch (Exception e)
-            {
-                await db.ExecuteAsync("ROLLBACK TO SAVEPOINT group_write");
-                await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
-                work.Failed = e;
+                await db.ExecuteAsync("SAVEPOINT group_write");
+                try
+                {
+                    await work.RunAsync(db);
+                    await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
+                    work.Failed = null;
+                    break;
+                }
+                catch (Exception e)
+                {
+                    await db.ExecuteAsync("ROLLBACK TO SAVEPOINT group_write");
+                    await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
+                    work.Failed = e;
+                    if (!DbErrors.IsTransient(e) || attempt == MaxAttempts) break;
+                    await PauseBeforeRetryAsync(attempt);
+                }
             }
         }
         await tx.CommitAsync();
     }
+
+    static Task PauseBeforeRetryAsync(int attempt) => Task.Delay(Random.Shared.Next(5, 25) * attempt);
 
     async Task RollBackAsync(DataConnectionTransaction tx)
     {

@@ -19,9 +19,9 @@ public sealed class ScaleOutTestsOnPostgres(PostgresApp app) : ApiTest(app), ICl
         return new Reply(response.StatusCode, await response.Content.ReadAsStringAsync(Ct), response);
     }
 
-    static object Record(string id, string server, int i) => new
+    static object Record(string id, string server, int i, string pathname) => new
     {
-        id, timestamp = DateTimeOffset.UtcNow.AddSeconds(-i).ToString("O"), domainUrl = $"https://{server}.example.com", pathnameUrl = $"/items/{i % 7}",
+        id, timestamp = DateTimeOffset.UtcNow.AddSeconds(-i).ToString("O"), domainUrl = $"https://{server}.example.com", pathnameUrl = pathname,
         method = "POST", status = 200 + i % 3, elapsedTime = i, requestHeaders = new { }, queryParams = new { }, responseHeaders = new { },
     };
 
@@ -41,14 +41,15 @@ public sealed class ScaleOutTestsOnPostgres(PostgresApp app) : ApiTest(app), ICl
         var key = (await CallAsync(b.Client, HttpMethod.Post, $"/traffic-source/{sourceId}/ingest-keys", new { name = "agent" }, token)).Json["key"]!.GetValue<string>();
 
         // Both servers at once, four concurrent clients each, one record per call plus a batch each; both find or
-        // create the same domains and pathnames concurrently.
+        // create the same domains and pathnames concurrently, each client and batch in its own order, so that the two
+        // servers' transactions deadlock on them now and then and PostgreSQL aborts one.
         var sent = new System.Collections.Concurrent.ConcurrentBag<string>();
         async Task IngestAsync(ServerProcess server, string name, int client)
         {
             for (var i = 0; i < 25; i++)
             {
                 var id = Guid.CreateVersion7().ToString();
-                var reply = await CallAsync(server.Client, HttpMethod.Post, $"/http-traffic-record/{sourceId}", Record(id, i % 2 == 0 ? "api" : name, client * 25 + i), key);
+                var reply = await CallAsync(server.Client, HttpMethod.Post, $"/http-traffic-record/{sourceId}", Record(id, i % 2 == 0 ? "api" : name, client * 25 + i, $"/items/{(i * 7 + client * 13) % 50}"), key);
                 Assert.True(reply.Status == HttpStatusCode.Created, $"{name}: {(int)reply.Status} {reply.Body}");
                 sent.Add(id);
             }
@@ -57,7 +58,7 @@ public sealed class ScaleOutTestsOnPostgres(PostgresApp app) : ApiTest(app), ICl
         {
             var ids = Enumerable.Range(0, 200).Select(_ => Guid.CreateVersion7().ToString()).ToList();
             var reply = await CallAsync(server.Client, HttpMethod.Post, $"/http-traffic-record/{sourceId}/batch",
-                new { records = ids.Select((id, i) => Record(id, "api", i)) }, key);
+                new { records = ids.Select((id, i) => Record(id, "api", i, $"/items/{(name == "a" ? i % 50 : 49 - i % 50)}")) }, key);
             Assert.True(reply.Status == HttpStatusCode.MultiStatus, reply.Body);
             Assert.Equal(200, reply.Json["successes"]!.AsArray().Count);
             foreach (var id in ids) sent.Add(id);
