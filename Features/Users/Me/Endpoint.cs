@@ -13,7 +13,7 @@ public sealed class Endpoint(Db db, Timestamps time) : EndpointWithoutRequest<Us
     {
         var userId = User.UserId();
         // The token check is a few seconds behind a deletion made elsewhere: the user may be gone by now.
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
+        var user = await db.UserAsync(userId, ct);
         if (user is null) ThrowError("The user of this token no longer exists.", 401);
         await Send.OkAsync(UserResponse.From(user!, time), ct);
     }
