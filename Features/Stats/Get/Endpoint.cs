@@ -42,7 +42,7 @@ public sealed class Endpoint(Db db, DataOptions options, IStatsWindowReader wind
         Series? series = null;
         if (r.Interval is not null)
         {
-            var step = (long)Arkyn.Features.Stats.Get.Validator.Intervals[r.Interval].TotalMilliseconds;
+            var step = (long)Request.Intervals[r.Interval].TotalMilliseconds;
             var first = start - Modulo(start, step);
             if ((end - first + step - 1) / step > MaxBuckets)
                 ThrowError(x => x.Interval!, $"That window holds more than {MaxBuckets} buckets of {r.Interval}; choose a longer interval or a shorter window.");
