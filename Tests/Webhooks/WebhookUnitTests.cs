@@ -2,10 +2,12 @@ using Microsoft.Extensions.Configuration;
 using System.Net;
 using Arkyn.Features.Webhooks;
 using Arkyn.Features.Webhooks.Delivery;
+using Arkyn.Features.Webhooks.Rules;
+using Arkyn.Infrastructure.Stats;
 
 namespace Arkyn.Tests.Webhooks;
 
-/// <summary>The pure logic of webhooks: which addresses are internal, the retry schedule, and the message shapes.</summary>
+/// <summary>The pure logic of webhooks: which addresses are internal, the retry schedule, the message shapes, and a latency rule told from counts.</summary>
 public sealed class WebhookUnitTests
 {
     [Theory]
@@ -81,4 +83,34 @@ public sealed class WebhookUnitTests
         Assert.Equal("header", slack["blocks"]![0]!["type"]!.GetValue<string>());
         Assert.Equal(payload, Messages.Render("json", payload));
     }
+
+    [Fact]
+    public void A_latency_rule_told_from_counts_agrees_with_the_percentile_whenever_it_answers()
+    {
+        var random = new Random(7);
+        var answered = 0;
+        for (var round = 0; round < 20_000; round++)
+        {
+            var values = Enumerable.Range(0, random.Next(1, 40)).Select(_ => Math.Round(random.NextDouble() * 20, random.Next(0, 4))).Order().ToList();
+            var threshold = random.Next(3) == 0 ? values[random.Next(values.Count)] : Math.Round(random.NextDouble() * 20, 3);
+            var fraction = new[] { 0.5, 0.9, 0.95, 0.99, 1.0 }[random.Next(5)];
+            var told = PercentileVersusThreshold.From(values.Count, values.Count(v => v < threshold - PercentileVersusThreshold.Margin),
+                values.Count(v => v < threshold + PercentileVersusThreshold.Margin), fraction);
+            if (told is null) continue;
+            answered++;
+            Assert.Equal(Percentiles.Continuous(values, fraction) >= threshold, told.Value);
+        }
+        // It answers nearly always: the values are read only when the percentile is near the threshold.
+        Assert.True(answered > 15_000, $"answered {answered} of 20000");
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0, null)]
+    [InlineData(20, 20, 20, false)] // all under
+    [InlineData(20, 0, 0, true)] // all over
+    [InlineData(20, 19, 19, null)] // p95 of 20 sits between ranks 18 and 19: one under, one over
+    [InlineData(20, 18, 18, true)]
+    [InlineData(20, 18, 19, null)] // rank 18 is near the threshold: its value decides
+    public void A_latency_rule_is_told_from_counts_only_when_the_two_ranks_agree(int count, int under, int near, bool? expected) =>
+        Assert.Equal(expected, PercentileVersusThreshold.From(count, under, near, 0.95));
 }

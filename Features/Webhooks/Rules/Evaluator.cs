@@ -149,11 +149,21 @@ public sealed class Evaluator(DataOptions options, AlertSettings settings, Outbo
         var data = new JsonObject { ["kind"] = rule.Kind };
         if (latency)
         {
+            // Every value of the window is read only when the state may change: on every other check, two counts
+            // tell that it does not (a busy source has a million rows in a 5m window).
+            var fraction = rule.Percentile!.Value / 100;
+            var (under, near) = (rule.ThresholdMs!.Value - PercentileVersusThreshold.Margin, rule.ThresholdMs.Value + PercentileVersusThreshold.Margin);
+            var tally = await window.GroupBy(t => 1)
+                .Select(g => new { Count = g.Count(), Under = g.Count(t => t.ElapsedTime < under), Near = g.Count(t => t.ElapsedTime < near) })
+                .FirstOrDefaultAsync(ct);
+            var certain = tally is null || tally.Count < rule.MinCount ? false : PercentileVersusThreshold.From(tally.Count, tally.Under, tally.Near, fraction);
+            if (certain == state.Firing) return null;
+
             var elapsed = await window.Select(t => t.ElapsedTime).ToListAsync(ct);
             elapsed.Sort();
             count = elapsed.Count;
             // As the stats route computes it: linear interpolation between closest ranks.
-            value = Percentiles.Continuous(elapsed, rule.Percentile!.Value / 100);
+            value = Percentiles.Continuous(elapsed, fraction);
             data["percentile"] = rule.Percentile;
             data["threshold"] = rule.ThresholdMs;
         }
