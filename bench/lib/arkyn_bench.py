@@ -1595,6 +1595,58 @@ def cmd_report(a):
     print(f"\nwritten: {os.path.join(a.results, f'run-{stamp}.json')} and latest.json")
 
 
+# ---------------------------------------------------------------------------------------------- webhooks (--webhooks)
+
+WEBHOOK_ROUNDS = env_int("BENCH_WEBHOOK_ROUNDS", 6)
+WEBHOOK_WINDOW = env_int("BENCH_WEBHOOK_WINDOW", 15)
+
+
+def cmd_webhooks(a):
+    """(b) on one server, its 3 webhooks enabled and disabled in turn: the cost of evaluating them, paired."""
+    os.makedirs(a.work, exist_ok=True)
+    state = setup_account(a.port)
+    api = Api(a.port, token=state["token"])
+    src, key = state["write_source"], state["write_key"]
+    create_webhooks(api, src, 3)
+    ids = [w["id"] for w in expect(api.call("GET", f"/webhooks/{src}?pageLimit=100"), 200, what="GET /webhooks/{id}")["data"]]
+    template = os.path.join(a.work, "record.json")
+    with open(template, "w") as f:
+        f.write(record_template_1k())
+
+    def enable(on):
+        for webhook in ids:
+            expect(api.call("PUT", f"/webhooks/{webhook}", {"enabled": on}), 200, what="PUT /webhooks/{id}")
+
+    def run():
+        return wrk(a.port, "record.lua", f"/http-traffic-record/{src}", [key, f"/http-traffic-record/{src}", template, uuid.uuid4().hex[:8]],
+                   WEBHOOK_WINDOW)
+
+    enable(False)
+    say(f"warm-up: (b) for {WEBHOOK_WINDOW} s with the webhooks disabled")
+    run()
+    arms = {"with": [], "without": []}
+    for i in range(WEBHOOK_ROUNDS):
+        for on in ((True, False) if i % 2 == 0 else (False, True)):
+            enable(on)
+            r = run()
+            arms["with" if on else "without"].append(r)
+            say(f"round {i + 1} {'with   ' if on else 'without'} {fmt_wrk(r)}")
+    api.close()
+    rps = {arm: [r["rps"] for r in runs] for arm, runs in arms.items()}
+    pairs = [w / wo for w, wo in zip(rps["with"], rps["without"])]
+    result = {
+        "engine": a.engine, "started": now_iso(), "rounds": WEBHOOK_ROUNDS, "window_s": WEBHOOK_WINDOW, "rules": WEBHOOK_RULES,
+        "without": arms["without"], "with": arms["with"],
+        "median_rps_without": statistics.median(rps["without"]), "median_rps_with": statistics.median(rps["with"]),
+        "median_pair_ratio": statistics.median(pairs), "pair_ratios": pairs,
+    }
+    say(f"{a.engine}: (b) median {result['median_rps_without']:,.0f} req/s without, {result['median_rps_with']:,.0f} with 3 webhooks; "
+        f"median of the {len(pairs)} paired ratios {100 * (result['median_pair_ratio'] - 1):+.1f}% "
+        f"(each: {', '.join(f'{100 * (p - 1):+.1f}%' for p in pairs)})")
+    with open(a.out, "w") as f:
+        json.dump(result, f, indent=2)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -1631,6 +1683,11 @@ def main():
     h = sub.add_parser("healthz-probe")
     h.add_argument("--port", type=int, required=True)
     h.add_argument("--seconds", type=int, required=True)
+    w = sub.add_parser("webhooks")
+    w.add_argument("--engine", required=True)
+    w.add_argument("--port", type=int, required=True)
+    w.add_argument("--work", required=True)
+    w.add_argument("--out", required=True)
     for name in ("keeping-seed", "keeping-export", "keeping-sweep"):
         k = sub.add_parser(name)
         k.add_argument("--port", type=int, required=True)
@@ -1647,7 +1704,7 @@ def main():
     try:
         {"engine": cmd_engine, "crash-setup": cmd_crash_setup, "crash-load": cmd_crash_load,
          "crash-check": cmd_crash_check, "report": cmd_report, "memory": cmd_memory,
-         "healthz-probe": cmd_healthz_probe,
+         "healthz-probe": cmd_healthz_probe, "webhooks": cmd_webhooks,
          "keeping-seed": cmd_keeping_seed, "keeping-export": cmd_keeping_export, "keeping-sweep": cmd_keeping_sweep}[a.cmd](a)
     except BenchError as err:
         print(f"bench: {err}", file=sys.stderr)
