@@ -10,7 +10,7 @@ namespace Arkyn.Infrastructure.Database;
 /// The lookups made on (nearly) every request, as fixed SQL. linq2db 6 treats a statement that compares a column with
 /// a parameter of a type that can be null (every string: all our ids) as depending on the parameter's value, and then
 /// optimizes it and builds its SQL text again on every execution, compiled queries included. That is most of what a
-/// LINQ lookup by id costs here; the numbers are in bench/README.md.
+/// LINQ lookup by id costs here; the numbers are in docs/internals.md ("Why linq2db builds the SQL again").
 /// </summary>
 public static class HotQueries
 {
