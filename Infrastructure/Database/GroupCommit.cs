@@ -20,13 +20,18 @@ namespace Arkyn.Infrastructure.Database;
 /// SQLite's busy) says nothing about the writes, so the aborted transaction is run again, after a short random
 /// pause, up to <see cref="MaxAttempts"/> times, before any caller is answered.
 /// </para>
+/// <para>
+/// The engine says how many writers take groups from the queue (<see cref="IHotWrites.Writers"/>): one on SQLite,
+/// which has one write lock, several on PostgreSQL, where one writer spends most of its time waiting for a round trip
+/// or a commit's flush while the others' groups run.
+/// </para>
 /// </summary>
-public sealed class GroupCommit(DataOptions options, ILogger<GroupCommit> log) : BackgroundService
+public sealed class GroupCommit(DataOptions options, IHotWrites writes, ILogger<GroupCommit> log) : BackgroundService
 {
     const int MaxGroup = 256;
     const int MaxAttempts = 5;
 
-    readonly Channel<Work> queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Channel<Work> queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = writes.Writers == 1 });
 
     /// <summary>Runs <paramref name="write"/> on the writer's connection, inside a transaction; completes after that transaction commits.</summary>
     public Task<T> RunAsync<T>(Func<Db, CancellationToken, Task<T>> write)
@@ -42,147 +47,154 @@ public sealed class GroupCommit(DataOptions options, ILogger<GroupCommit> log) :
         return true;
     });
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var group = new List<Work>(MaxGroup);
-        while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
-        {
-            while (group.Count < MaxGroup && queue.Reader.TryRead(out var work)) group.Add(work);
-            await CommitAsync(group);
-            group.Clear();
-            if (stoppingToken.IsCancellationRequested) queue.Writer.TryComplete();
-        }
-        await DropConnectionAsync();
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, writes.Writers).Select(_ => new Writer(queue, options, log).RunAsync(stoppingToken)));
 
-    /// <summary>
-    /// The writer's own connection, kept open from group to group: no pool round trip (and, on SQLite, no
-    /// PRAGMA foreign_keys) per group, and the hot statements stay prepared on it (<see cref="HotQueries.CachedCommandAsync"/>, <see cref="Sqlite.SqliteStatement"/>).
-    /// Replaced after any failure that may have left it in doubt.
-    /// </summary>
-    Db? connection;
-    bool connectionInDoubt;
-
-    async Task CommitAsync(List<Work> group)
+    /// <summary>One writer: takes what is waiting (up to <see cref="MaxGroup"/>), runs it as one transaction, and again.</summary>
+    sealed class Writer(Channel<Work> queue, DataOptions options, ILogger log)
     {
-        try
+        public async Task RunAsync(CancellationToken stoppingToken)
         {
-            for (var attempt = 1; ; attempt++)
+            var group = new List<Work>(MaxGroup);
+            while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
             {
-                var failure = await TryWholeGroupAsync(group);
-                if (failure is null) break;
-                if (DbErrors.IsTransient(failure) && attempt < MaxAttempts)
-                {
-                    await PauseBeforeRetryAsync(attempt);
-                    continue;
-                }
-                if (group.Count == 1) group[0].Failed = failure;
-                else await EachInItsSavepointAsync(group);
-                break;
+                while (group.Count < MaxGroup && queue.Reader.TryRead(out var work)) group.Add(work);
+                if (group.Count > 0) await CommitAsync(group);
+                group.Clear();
+                if (stoppingToken.IsCancellationRequested) queue.Writer.TryComplete();
             }
-        }
-        catch (Exception e)
-        {
-            log.LogError(e, "A group of {Count} writes could not be committed", group.Count);
-            foreach (var work in group) work.Failed ??= e;
             await DropConnectionAsync();
         }
-        foreach (var work in group) work.Answer();
-    }
 
-    async Task<Db> ConnectionAsync()
-    {
-        if (connectionInDoubt) await DropConnectionAsync();
-        connection ??= new Db(options);
-        await connection.OpenDbConnectionAsync(CancellationToken.None);
-        return connection;
-    }
+        /// <summary>
+        /// The writer's own connection, kept open from group to group: no pool round trip (and, on SQLite, no
+        /// PRAGMA foreign_keys) per group, and the hot statements stay prepared on it (<see cref="HotQueries.CachedCommandAsync"/>, <see cref="Sqlite.SqliteStatement"/>).
+        /// Replaced after any failure that may have left it in doubt.
+        /// </summary>
+        Db? connection;
+        bool connectionInDoubt;
 
-    async Task DropConnectionAsync()
-    {
-        connectionInDoubt = false;
-        if (connection is null) return;
-        var old = connection;
-        connection = null;
-        try
-        {
-            HotQueries.ForgetCommands(old);
-            await old.DisposeAsync();
-        }
-        catch (Exception e)
-        {
-            log.LogDebug(e, "Closing the group-commit connection failed");
-        }
-    }
-
-    /// <summary>
-    /// The usual case: every write of the group in one transaction, no savepoints. Null when it committed; else the
-    /// failure of the write that failed, the transaction rolled back.
-    /// </summary>
-    async Task<Exception?> TryWholeGroupAsync(List<Work> group)
-    {
-        var db = await ConnectionAsync();
-        await using var tx = await db.BeginTransactionAsync();
-        foreach (var work in group)
+        async Task CommitAsync(List<Work> group)
         {
             try
             {
-                await work.RunAsync(db);
+                for (var attempt = 1; ; attempt++)
+                {
+                    var failure = await TryWholeGroupAsync(group);
+                    if (failure is null) break;
+                    if (DbErrors.IsTransient(failure) && attempt < MaxAttempts)
+                    {
+                        await PauseBeforeRetryAsync(attempt);
+                        continue;
+                    }
+                    if (group.Count == 1) group[0].Failed = failure;
+                    else await EachInItsSavepointAsync(group);
+                    break;
+                }
             }
             catch (Exception e)
             {
-                await RollBackAsync(tx);
-                return e;
+                log.LogError(e, "A group of {Count} writes could not be committed", group.Count);
+                foreach (var work in group) work.Failed ??= e;
+                await DropConnectionAsync();
+            }
+            foreach (var work in group) work.Answer();
+        }
+
+        async Task<Db> ConnectionAsync()
+        {
+            if (connectionInDoubt) await DropConnectionAsync();
+            connection ??= new Db(options);
+            await connection.OpenDbConnectionAsync(CancellationToken.None);
+            return connection;
+        }
+
+        async Task DropConnectionAsync()
+        {
+            connectionInDoubt = false;
+            if (connection is null) return;
+            var old = connection;
+            connection = null;
+            try
+            {
+                HotQueries.ForgetCommands(old);
+                await old.DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                log.LogDebug(e, "Closing the group-commit connection failed");
             }
         }
-        await tx.CommitAsync();
-        return null;
-    }
 
-    /// <summary>After a failure: each write in its own savepoint, so a failing write undoes only itself.</summary>
-    async Task EachInItsSavepointAsync(List<Work> group)
-    {
-        var db = await ConnectionAsync();
-        await using var tx = await db.BeginTransactionAsync();
-        foreach (var work in group)
+        /// <summary>
+        /// The usual case: every write of the group in one transaction, no savepoints. Null when it committed; else the
+        /// failure of the write that failed, the transaction rolled back.
+        /// </summary>
+        async Task<Exception?> TryWholeGroupAsync(List<Work> group)
         {
-            for (var attempt = 1; ; attempt++)
+            var db = await ConnectionAsync();
+            await using var tx = await db.BeginTransactionAsync();
+            foreach (var work in group)
             {
-                await db.ExecuteAsync("SAVEPOINT group_write");
                 try
                 {
                     await work.RunAsync(db);
-                    await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
-                    work.Failed = null;
-                    break;
                 }
                 catch (Exception e)
                 {
-                    await db.ExecuteAsync("ROLLBACK TO SAVEPOINT group_write");
-                    await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
-                    work.Failed = e;
-                    if (!DbErrors.IsTransient(e) || attempt == MaxAttempts) break;
-                    await PauseBeforeRetryAsync(attempt);
+                    await RollBackAsync(tx);
+                    return e;
                 }
             }
+            await tx.CommitAsync();
+            return null;
         }
-        await tx.CommitAsync();
-    }
 
-    static Task PauseBeforeRetryAsync(int attempt) => Task.Delay(Random.Shared.Next(5, 25) * attempt);
-
-    async Task RollBackAsync(DataConnectionTransaction tx)
-    {
-        // Some SQLite errors (a full disk, an I/O error) already ended the transaction; the connection is then
-        // replaced before its next use, which ends whatever is left.
-        try
+        /// <summary>After a failure: each write in its own savepoint, so a failing write undoes only itself.</summary>
+        async Task EachInItsSavepointAsync(List<Work> group)
         {
-            await tx.RollbackAsync();
+            var db = await ConnectionAsync();
+            await using var tx = await db.BeginTransactionAsync();
+            foreach (var work in group)
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    await db.ExecuteAsync("SAVEPOINT group_write");
+                    try
+                    {
+                        await work.RunAsync(db);
+                        await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
+                        work.Failed = null;
+                        break;
+                    }
+                    catch (Exception e)
+                    {
+                        await db.ExecuteAsync("ROLLBACK TO SAVEPOINT group_write");
+                        await db.ExecuteAsync("RELEASE SAVEPOINT group_write");
+                        work.Failed = e;
+                        if (!DbErrors.IsTransient(e) || attempt == MaxAttempts) break;
+                        await PauseBeforeRetryAsync(attempt);
+                    }
+                }
+            }
+            await tx.CommitAsync();
         }
-        catch (Exception e)
+
+        static Task PauseBeforeRetryAsync(int attempt) => Task.Delay(Random.Shared.Next(5, 25) * attempt);
+
+        async Task RollBackAsync(DataConnectionTransaction tx)
         {
-            log.LogDebug(e, "Rollback after a failed group write failed");
-            connectionInDoubt = true;
+            // Some SQLite errors (a full disk, an I/O error) already ended the transaction; the connection is then
+            // replaced before its next use, which ends whatever is left.
+            try
+            {
+                await tx.RollbackAsync();
+            }
+            catch (Exception e)
+            {
+                log.LogDebug(e, "Rollback after a failed group write failed");
+                connectionInDoubt = true;
+            }
         }
     }
 

@@ -8,6 +8,9 @@ namespace Arkyn.Infrastructure.Database;
 /// </summary>
 public interface IHotWrites
 {
+    /// <summary>How many group-commit writers run at once (<see cref="GroupCommit"/>), each on its own connection.</summary>
+    int Writers { get; }
+
     Task InsertRequestAsync(Db writer, RequestRow row, CancellationToken ct);
 
     Task InsertResponseAsync(Db writer, ResponseRow row, CancellationToken ct);

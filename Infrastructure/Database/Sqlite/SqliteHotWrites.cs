@@ -11,6 +11,9 @@ namespace Arkyn.Infrastructure.Database.Sqlite;
 /// </summary>
 public sealed class SqliteHotWrites : IHotWrites
 {
+    /// <summary>SQLite has one write lock: a second writer would only wait for it.</summary>
+    public int Writers => 1;
+
     public Task InsertRequestAsync(Db writer, RequestRow row, CancellationToken ct) => InsertAsync(writer, row, ct);
 
     public Task InsertResponseAsync(Db writer, ResponseRow row, CancellationToken ct) => InsertAsync(writer, row, ct);
