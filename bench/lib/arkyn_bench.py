@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import platform
 import random
+import resource
 import re
 import signal
 import statistics
@@ -193,6 +194,78 @@ def create_webhooks(api, source, count):
     return count
 
 
+# ---------------------------------------------------------------------------------------------- CPU per request
+
+class CpuMeter:
+    """Where the machine's CPU went during a phase, per request (or record): the server process, PostgreSQL's
+    processes, the load generator (wrk, pgbench or this script's own client threads) and everything else, plus how
+    busy the machine was in all. On 2 cores the sum per request bounds the rate: at most 2 s of CPU a second."""
+
+    HZ = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self):
+        self.seen = {}  # PostgreSQL backend pid -> its CPU ticks when last seen: a backend that exits keeps what it used
+        self.first = {}
+        self.sample()
+        self.first = dict(self.seen)
+        self.start = self.snapshot()
+        self.stopped = threading.Event()
+        self.sampler = threading.Thread(target=self.sample_until_stopped, daemon=True)
+        self.sampler.start()
+
+    def sample_until_stopped(self):
+        while not self.stopped.wait(0.2):
+            self.sample()
+
+    def sample(self):
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if stat[stat.index("(") + 1:stat.rindex(")")].startswith("postgres"):
+                fields = stat[stat.rindex(")") + 2:].split()
+                self.seen[int(name)] = int(fields[11]) + int(fields[12])
+
+    @staticmethod
+    def snapshot():
+        with open("/proc/stat") as f:
+            ticks = [int(x) for x in f.readline().split()[1:9]]
+        server = 0
+        if SERVER_PID:
+            try:
+                with open(f"/proc/{SERVER_PID}/stat") as f:
+                    stat = f.read()
+                fields = stat[stat.rindex(")") + 2:].split()
+                server = int(fields[11]) + int(fields[12])
+            except OSError:
+                pass
+        children, own = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+        return {"total": sum(ticks) / CpuMeter.HZ, "idle": (ticks[3] + ticks[4]) / CpuMeter.HZ, "server": server / CpuMeter.HZ,
+                "client": children.ru_utime + children.ru_stime + own.ru_utime + own.ru_stime}
+
+    def per(self, count):
+        """CPU µs per request over the phase since construction; call after the load generator was reaped."""
+        self.stopped.set()
+        self.sampler.join()
+        self.sample()
+        end = self.snapshot()
+        d = {k: end[k] - self.start[k] for k in end}
+        d["postgres"] = sum(t - self.first.get(pid, 0) for pid, t in self.seen.items()) / CpuMeter.HZ
+        if count <= 0 or d["total"] <= 0:
+            return None
+        busy = d["total"] - d["idle"]
+        cores = os.cpu_count() or 1
+        out = {"machine_busy_pct": round(100 * cores * busy / d["total"])}
+        for k in ("server", "postgres", "client"):
+            out[f"{k}_us"] = round(d[k] * 1e6 / count, 1)
+        out["other_us"] = round(max(busy - d["server"] - d["postgres"] - d["client"], 0) * 1e6 / count, 1)
+        return out
+
+
 # ---------------------------------------------------------------------------------------------- wrk
 
 def wrk(port, script, path, args, duration, connections=None, threads=None, marker=None):
@@ -202,6 +275,7 @@ def wrk(port, script, path, args, duration, connections=None, threads=None, mark
     env = dict(os.environ, BENCH_LIB=LIB, BENCH_WRK_THREADS=str(threads))
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
            "-s", os.path.join(LIB, script), f"http://127.0.0.1:{port}{path}", "--", *args]
+    meter = CpuMeter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stopped_early = False
     deadline = time.time() + duration + 120
@@ -236,6 +310,7 @@ def wrk(port, script, path, args, duration, connections=None, threads=None, mark
         "socket_errors": socket_errors,
         "errors_detail": r["errors"],
         "connections": connections, "threads": threads, "stopped_early": stopped_early,
+        "cpu": meter.per(r["requests"]),
     }
 
 
@@ -360,6 +435,7 @@ def measure_batches(port, key, source, seconds, concurrency, size):
                         totals["first_error"] = f"HTTP {status}: {str(answer)[:300]}"
         api.close()
 
+    meter = CpuMeter()
     t0 = time.perf_counter()
     workers = [threading.Thread(target=worker, args=(w,)) for w in range(concurrency)]
     for t in workers:
@@ -375,6 +451,7 @@ def measure_batches(port, key, source, seconds, concurrency, size):
         "batch_p50_ms": round(pct(lat, 50) * 1000, 1) if lat else None,
         "batch_max_ms": round(lat[-1] * 1000, 1) if lat else None,
         "failed_records": totals["bad"], "first_error": totals["first_error"],
+        "cpu": meter.per(totals["created"]),
     }
 
 
@@ -920,10 +997,12 @@ def measure_pgbench(db, work):
     with open(script, "w") as f:
         f.write(PGBENCH_INSERT_SCRIPT)
     run = [pgbench_bin, "-c", str(CONNECTIONS), "-j", str(THREADS), "-M", "prepared", "-T", str(DURATION), *conn]
+    meter = CpuMeter()
     select = parse_pgbench(pgbench(run + ["-S", PGBENCH_DB], "pgbench -S"))
-    select.update(mode="select-only (-S)", scale=PGBENCH_SCALE)
+    select.update(mode="select-only (-S)", scale=PGBENCH_SCALE, cpu=meter.per(select["transactions"]))
+    meter = CpuMeter()
     insert = parse_pgbench(pgbench(run + ["-n", "-f", script, PGBENCH_DB], "pgbench -f insert"))
-    insert.update(mode="single-row insert (-f)", script=PGBENCH_INSERT_SCRIPT)
+    insert.update(mode="single-row insert (-f)", script=PGBENCH_INSERT_SCRIPT, cpu=meter.per(insert["transactions"]))
     # The inserts' dirty pages are written now, not while the server's rows are being measured.
     psql(PGBENCH_DB, "CHECKPOINT")
     return select, insert
@@ -1123,6 +1202,16 @@ def measure_attach(a, state, result, name, token, who):
     return r
 
 
+WARMUP_SECONDS = env_int("BENCH_WARMUP", 3)
+
+
+def warm_up(run):
+    """An untimed run of a route before it is measured: a route's first seconds in a process run while .NET compiles
+    its code (first unoptimised, then again optimised), and measure the JIT, not the route."""
+    if WARMUP_SECONDS > 0:
+        run(WARMUP_SECONDS)
+
+
 def cmd_engine(a):
     global SERVER_PID
     SERVER_PID = a.pid
@@ -1135,6 +1224,7 @@ def cmd_engine(a):
     result["webhooks"] = state.get("webhooks", 0)
 
     say(f"(d) GET /healthz, {CONNECTIONS} connections, {DURATION} s")
+    warm_up(lambda d: wrk(a.port, "healthz.lua", "/healthz", [], d))
     result["d_healthz"] = wrk(a.port, "healthz.lua", "/healthz", [], DURATION)
     say(fmt_wrk(result["d_healthz"]))
 
@@ -1149,6 +1239,7 @@ def cmd_engine(a):
     me = Api(a.port, state["token"])
     expect(me.call("GET", "/user/me"), 200, what="GET /user/me")
     me.close()
+    warm_up(lambda d: wrk(a.port, "user_me.lua", "/user/me", [state["token"]], d))
     result["me_user_me"] = wrk(a.port, "user_me.lua", "/user/me", [state["token"]], DURATION)
     say(fmt_wrk(result["me_user_me"]))
 
@@ -1159,6 +1250,7 @@ def cmd_engine(a):
     template = os.path.join(a.work, "record.json")
     with open(template, "w") as f:
         f.write(record_template_1k())
+    warm_up(lambda d: wrk(a.port, "record.lua", f"/http-traffic-record/{src}", [key, f"/http-traffic-record/{src}", template, uuid.uuid4().hex[:8]], d))
     r = wrk(a.port, "record.lua", f"/http-traffic-record/{src}", [key, f"/http-traffic-record/{src}", template, uuid.uuid4().hex[:8]], DURATION)
     r["record_bytes"] = os.path.getsize(template) - 4 + 36
     result["b_record"] = r
@@ -1168,6 +1260,7 @@ def cmd_engine(a):
     client_template = os.path.join(a.work, "client-record.json")
     with open(client_template, "w") as f:
         f.write(client_record_template_1k(src))
+    warm_up(lambda d: wrk(a.port, "record.lua", "/ingest-log", [key, "/ingest-log", client_template, uuid.uuid4().hex[:8]], d))
     r = wrk(a.port, "record.lua", "/ingest-log", [key, "/ingest-log", client_template, uuid.uuid4().hex[:8]], DURATION)
     r["record_bytes"] = os.path.getsize(client_template) - 4 + 36
     result["b2_ingest_log"] = r
@@ -1393,15 +1486,21 @@ def median_of_runs(runs):
             continue
         for field in ("rps", "p50_ms", "p99_ms"):
             med((key, field))
+        for field in CPU_FIELDS:
+            med((key, "cpu", field))
         for field in ("non2xx", "socket_errors"):
             med((key, field), total=True)
     for key in ("pgbench_select", "pgbench_insert"):
         if all(key in r for r in runs):
             for field in ("tps", "latency_avg_ms"):
                 med((key, field))
+            for field in CPU_FIELDS:
+                med((key, "cpu", field))
             med((key, "failed"), total=True)
     for field in ("records_per_s", "batch_p50_ms"):
         med(("c_batch", field))
+    for field in CPU_FIELDS:
+        med(("c_batch", "cpu", field))
     med(("c_batch", "failed_records"), total=True)
     for key in ("c_otlp_json", "c_otlp_protobuf"):
         for field in ("spans_per_s", "export_p50_ms"):
@@ -1421,6 +1520,10 @@ def median_of_runs(runs):
 
 
 # The table's single-request rows (wrk) and pgbench rows: row name -> key in an engine's result.
+CPU_FIELDS = ("machine_busy_pct", "server_us", "postgres_us", "client_us", "other_us")
+# The rows whose CPU per request (per record for c) the report shows, in this order.
+CPU_ROWS = [("d", "d_healthz"), ("pgbench-select", "pgbench_select"), ("pgbench-insert", "pgbench_insert"), ("me", "me_user_me"),
+            ("a", "a_http_traffic"), ("a-user", "a_user_http_traffic"), ("b", "b_record"), ("b2", "b2_ingest_log"), ("c", "c_batch")]
 WRK_ROWS = {"a": "a_http_traffic", "a-user": "a_user_http_traffic", "b": "b_record", "b2": "b2_ingest_log",
             "d": "d_healthz", "me": "me_user_me"}
 PGBENCH_ROWS = {"pgbench-select": "pgbench_select", "pgbench-insert": "pgbench_insert"}
@@ -1562,6 +1665,19 @@ def cmd_report(a):
     for n in names:
         for i, t in enumerate(targets[n]):
             lines.append(f"{(titles.get(n, n) if i == 0 else ''):<11} {fmt_target(t)}")
+    lines.append("")
+    lines.append("CPU per request (per record for c), in µs of CPU time, and how busy the machine was (of "
+                 f"{100 * (os.cpu_count() or 1)}%): the server, PostgreSQL, the load generator (wrk, pgbench, the batch client), the rest:")
+    for n in names:
+        first = True
+        for row, key in CPU_ROWS:
+            cpu = (engines[n].get(key) or {}).get("cpu")
+            if not cpu:
+                continue
+            total = sum(cpu.get(f, 0) for f in ("server_us", "postgres_us", "client_us", "other_us"))
+            lines.append(f"{(titles.get(n, n) if first else ''):<11} {row:<15} busy {cpu['machine_busy_pct']:4.0f}%  server {cpu['server_us']:6.1f}"
+                         f"  postgres {cpu['postgres_us']:6.1f}  client {cpu['client_us']:6.1f}  other {cpu['other_us']:5.1f}  all {total:6.1f}")
+            first = False
     for n in names:
         for key in ("a_http_traffic", "a_user_http_traffic", "b_record", "b2_ingest_log"):
             if engines[n].get(key, {}).get("warning"):
