@@ -217,34 +217,30 @@ class CpuMeter:
         while not self.stopped.wait(0.2):
             self.sample()
 
+    @staticmethod
+    def process(pid):
+        """(name, CPU ticks used: user + system) of a process, or None when it is gone."""
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            return None
+        fields = stat[stat.rindex(")") + 2:].split()
+        return stat[stat.index("(") + 1:stat.rindex(")")], int(fields[11]) + int(fields[12])
+
     def sample(self):
         for name in os.listdir("/proc"):
-            if not name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            if stat[stat.index("(") + 1:stat.rindex(")")].startswith("postgres"):
-                fields = stat[stat.rindex(")") + 2:].split()
-                self.seen[int(name)] = int(fields[11]) + int(fields[12])
+            process = CpuMeter.process(name) if name.isdigit() else None
+            if process and process[0].startswith("postgres"):
+                self.seen[int(name)] = process[1]
 
     @staticmethod
     def snapshot():
         with open("/proc/stat") as f:
             ticks = [int(x) for x in f.readline().split()[1:9]]
-        server = 0
-        if SERVER_PID:
-            try:
-                with open(f"/proc/{SERVER_PID}/stat") as f:
-                    stat = f.read()
-                fields = stat[stat.rindex(")") + 2:].split()
-                server = int(fields[11]) + int(fields[12])
-            except OSError:
-                pass
+        server = (CpuMeter.process(SERVER_PID) if SERVER_PID else None) or ("", 0)
         children, own = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
-        return {"total": sum(ticks) / CpuMeter.HZ, "idle": (ticks[3] + ticks[4]) / CpuMeter.HZ, "server": server / CpuMeter.HZ,
+        return {"total": sum(ticks) / CpuMeter.HZ, "idle": (ticks[3] + ticks[4]) / CpuMeter.HZ, "server": server[1] / CpuMeter.HZ,
                 "client": children.ru_utime + children.ru_stime + own.ru_utime + own.ru_stime}
 
     def per(self, count):
@@ -1205,11 +1201,12 @@ def measure_attach(a, state, result, name, token, who):
 WARMUP_SECONDS = env_int("BENCH_WARMUP", 3)
 
 
-def warm_up(run):
-    """An untimed run of a route before it is measured: a route's first seconds in a process run while .NET compiles
-    its code (first unoptimised, then again optimised), and measure the JIT, not the route."""
+def warmed_up(run):
+    """`run(seconds)` untimed for WARMUP_SECONDS, then measured for DURATION: a route's first seconds in a process run
+    while .NET compiles its code (first unoptimised, then again optimised), and measure the JIT, not the route."""
     if WARMUP_SECONDS > 0:
         run(WARMUP_SECONDS)
+    return run(DURATION)
 
 
 def cmd_engine(a):
@@ -1224,8 +1221,7 @@ def cmd_engine(a):
     result["webhooks"] = state.get("webhooks", 0)
 
     say(f"(d) GET /healthz, {CONNECTIONS} connections, {DURATION} s")
-    warm_up(lambda d: wrk(a.port, "healthz.lua", "/healthz", [], d))
-    result["d_healthz"] = wrk(a.port, "healthz.lua", "/healthz", [], DURATION)
+    result["d_healthz"] = warmed_up(lambda d: wrk(a.port, "healthz.lua", "/healthz", [], d))
     say(fmt_wrk(result["d_healthz"]))
 
     if a.db.startswith("postgres:"):
@@ -1239,8 +1235,7 @@ def cmd_engine(a):
     me = Api(a.port, state["token"])
     expect(me.call("GET", "/user/me"), 200, what="GET /user/me")
     me.close()
-    warm_up(lambda d: wrk(a.port, "user_me.lua", "/user/me", [state["token"]], d))
-    result["me_user_me"] = wrk(a.port, "user_me.lua", "/user/me", [state["token"]], DURATION)
+    result["me_user_me"] = warmed_up(lambda d: wrk(a.port, "user_me.lua", "/user/me", [state["token"]], d))
     say(fmt_wrk(result["me_user_me"]))
 
     result["a_http_traffic"] = measure_attach(a, state, result, "a", key, "the ingest key")
@@ -1250,8 +1245,7 @@ def cmd_engine(a):
     template = os.path.join(a.work, "record.json")
     with open(template, "w") as f:
         f.write(record_template_1k())
-    warm_up(lambda d: wrk(a.port, "record.lua", f"/http-traffic-record/{src}", [key, f"/http-traffic-record/{src}", template, uuid.uuid4().hex[:8]], d))
-    r = wrk(a.port, "record.lua", f"/http-traffic-record/{src}", [key, f"/http-traffic-record/{src}", template, uuid.uuid4().hex[:8]], DURATION)
+    r = warmed_up(lambda d: wrk(a.port, "record.lua", f"/http-traffic-record/{src}", [key, f"/http-traffic-record/{src}", template, uuid.uuid4().hex[:8]], d))
     r["record_bytes"] = os.path.getsize(template) - 4 + 36
     result["b_record"] = r
     say(fmt_wrk(r))
@@ -1260,8 +1254,7 @@ def cmd_engine(a):
     client_template = os.path.join(a.work, "client-record.json")
     with open(client_template, "w") as f:
         f.write(client_record_template_1k(src))
-    warm_up(lambda d: wrk(a.port, "record.lua", "/ingest-log", [key, "/ingest-log", client_template, uuid.uuid4().hex[:8]], d))
-    r = wrk(a.port, "record.lua", "/ingest-log", [key, "/ingest-log", client_template, uuid.uuid4().hex[:8]], DURATION)
+    r = warmed_up(lambda d: wrk(a.port, "record.lua", "/ingest-log", [key, "/ingest-log", client_template, uuid.uuid4().hex[:8]], d))
     r["record_bytes"] = os.path.getsize(client_template) - 4 + 36
     result["b2_ingest_log"] = r
     say(fmt_wrk(r))
