@@ -1174,12 +1174,21 @@ def measure_attach(a, state, result, name, token, who):
     result[name + "_first_attempt"])."""
     src = state["write_source"]
     label = name.replace("_", "-")
+
+    def attach(pairs_file, seconds):
+        return wrk(a.port, "http_traffic.lua", f"/http-traffic/{src}",
+                   [token, f"/http-traffic/{src}", pairs_file, state["domain"], state["pathname"], pairs_file], seconds, marker=pairs_file)
+
+    if WARMUP_SECONDS > 0:
+        # Pairs of its own: a pair attaches once.
+        say(f"({label}) warm-up: {WARMUP_SECONDS} s untimed, on pairs created for it")
+        warmup_pairs, _, _ = make_pairs(a.port, a.work, state, max(int(WARMUP_SECONDS * PAIRS_FACTOR), 2), token=token)
+        result[name + "_warmup"] = brief(attach(warmup_pairs, WARMUP_SECONDS))
     say(f"({label}) pre-creating request/response pairs (POST /request, POST /response under wrk for ~{DURATION * PAIRS_FACTOR:.0f} s)")
     pairs_file, npairs, result[name + "_seeding"] = make_pairs(a.port, a.work, state, max(int(DURATION * PAIRS_FACTOR), 2), token=token)
     for attempt in (1, 2):
         say(f"({label}) POST /http-traffic/{{src}} with {who}, {CONNECTIONS} connections, {DURATION} s")
-        r = wrk(a.port, "http_traffic.lua", f"/http-traffic/{src}",
-                [token, f"/http-traffic/{src}", pairs_file, state["domain"], state["pathname"], pairs_file], DURATION, marker=pairs_file)
+        r = attach(pairs_file, DURATION)
         if not r["stopped_early"]:
             break
         r["warning"] = f"ran out of the {npairs} pre-created pairs after {r['seconds']} s"
