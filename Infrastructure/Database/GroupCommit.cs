@@ -8,8 +8,9 @@ namespace Arkyn.Infrastructure.Database;
 /// single transaction, commits once, and only then answers each caller. One commit, and on SQLite one fsync, serves
 /// a whole group instead of one write, and SQLite writers stop contending for its single write lock.
 /// <para>
-/// A group is first run as it is, with no savepoint per write: each SAVEPOINT/RELEASE pair costs two statements
-/// (two round trips on PostgreSQL) per write, and writes nearly always succeed. When any write of the group fails,
+/// A group is first run as it is, with no savepoint per write (<see cref="IHotWrites.RunGroupAsync"/>; on PostgreSQL
+/// the statements of the whole group in one round trip): each SAVEPOINT/RELEASE pair costs two statements (two round
+/// trips on PostgreSQL) per write, and writes nearly always succeed. When any write of the group fails,
 /// that transaction is rolled back (nothing of it was committed, nobody was answered) and the whole group runs again
 /// in a new transaction, each write inside its own savepoint, so a failing write undoes only itself and every
 /// caller gets exactly its own answer. The writes are functions of their inputs, so running one twice is safe.
@@ -48,10 +49,10 @@ public sealed class GroupCommit(DataOptions options, IHotWrites writes, ILogger<
     });
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, writes.Writers).Select(_ => new Writer(queue, options, log).RunAsync(stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, writes.Writers).Select(_ => new Writer(queue, options, writes, log).RunAsync(stoppingToken)));
 
     /// <summary>One writer: takes what is waiting (up to <see cref="MaxGroup"/>), runs it as one transaction, and again.</summary>
-    sealed class Writer(Channel<Work> queue, DataOptions options, ILogger log)
+    sealed class Writer(Channel<Work> queue, DataOptions options, IHotWrites writes, ILogger log)
     {
         public async Task RunAsync(CancellationToken stoppingToken)
         {
@@ -68,7 +69,8 @@ public sealed class GroupCommit(DataOptions options, IHotWrites writes, ILogger<
 
         /// <summary>
         /// The writer's own connection, kept open from group to group: no pool round trip (and, on SQLite, no
-        /// PRAGMA foreign_keys) per group, and the hot statements stay prepared on it (<see cref="HotQueries.CachedCommandAsync"/>, <see cref="Sqlite.SqliteStatement"/>).
+        /// PRAGMA foreign_keys) per group, and the hot statements stay prepared on it (<see cref="Sqlite.SqliteStatement"/>,
+        /// Npgsql's automatic preparation).
         /// Replaced after any failure that may have left it in doubt.
         /// </summary>
         Db? connection;
@@ -117,7 +119,7 @@ public sealed class GroupCommit(DataOptions options, IHotWrites writes, ILogger<
             connection = null;
             try
             {
-                HotQueries.ForgetCommands(old);
+                Sqlite.SqliteStatement.Forget(old);
                 await old.DisposeAsync();
             }
             catch (Exception e)
@@ -134,17 +136,11 @@ public sealed class GroupCommit(DataOptions options, IHotWrites writes, ILogger<
         {
             var db = await ConnectionAsync();
             await using var tx = await db.BeginTransactionAsync();
-            foreach (var work in group)
+            var failure = await writes.RunGroupAsync(db, group.Select(work => (Func<Task>)(() => work.RunAsync(db))).ToList());
+            if (failure is not null)
             {
-                try
-                {
-                    await work.RunAsync(db);
-                }
-                catch (Exception e)
-                {
-                    await RollBackAsync(tx);
-                    return e;
-                }
+                await RollBackAsync(tx);
+                return failure;
             }
             await tx.CommitAsync();
             return null;

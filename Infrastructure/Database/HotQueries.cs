@@ -73,46 +73,6 @@ public static class HotQueries
         return command;
     }
 
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Db, Dictionary<string, DbCommand>> Commands = new();
-
-    /// <summary>
-    /// For fixed SQL run again and again on one long-lived connection (the group-commit writer's): the command is kept
-    /// with that connection, so its statement is prepared once (no SQL compiled per write on SQLite, no parse and plan
-    /// per write on PostgreSQL). When <c>Fresh</c>, add the parameters then call <see cref="DbCommand.Prepare"/>;
-    /// otherwise only set their values. The caller must not dispose it: <see cref="ForgetCommands"/> does.
-    /// Only for one user at a time, like the connection itself.
-    /// </summary>
-    public static async Task<(DbCommand Command, bool Fresh)> CachedCommandAsync(this Db db, string sql, CancellationToken ct)
-    {
-        var connection = await db.OpenDbConnectionAsync(ct);
-        var commands = Commands.GetOrCreateValue(db);
-        var fresh = !commands.TryGetValue(sql, out var command);
-        if (fresh)
-        {
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            commands[sql] = command;
-        }
-        command!.Transaction = db.Transaction;
-        return (command, fresh);
-    }
-
-    /// <summary>Disposes the commands (and <see cref="Sqlite.SqliteStatement"/>s) kept for <paramref name="db"/>; before the connection is closed for good.</summary>
-    public static void ForgetCommands(Db db)
-    {
-        Sqlite.SqliteStatement.Forget(db);
-        if (!Commands.TryGetValue(db, out var commands)) return;
-        Commands.Remove(db);
-        foreach (var command in commands.Values) command.Dispose();
-    }
-
-    /// <summary>Adds parameter <paramref name="index"/> to a fresh cached command, or sets its value on a reused one.</summary>
-    public static void Set(this DbCommand command, bool fresh, int index, string name, DbType type, object? value)
-    {
-        if (fresh) command.Parameter(name, type, value);
-        else command.Parameters[index].Value = value ?? DBNull.Value;
-    }
-
     public static DbParameter Parameter(this DbCommand command, string name, DbType type, object? value = null)
     {
         var parameter = command.CreateParameter();

@@ -11,6 +11,12 @@ public interface IHotWrites
     /// <summary>How many group-commit writers run at once (<see cref="GroupCommit"/>), each on its own connection.</summary>
     int Writers { get; }
 
+    /// <summary>
+    /// Runs a group's writes on <paramref name="writer"/>, inside its open transaction, and stops at the first that
+    /// fails: that failure, or null. SQLite runs them in turn; PostgreSQL sends their statements together.
+    /// </summary>
+    Task<Exception?> RunGroupAsync(Db writer, IReadOnlyList<Func<Task>> writes);
+
     Task InsertRequestAsync(Db writer, RequestRow row, CancellationToken ct);
 
     Task InsertResponseAsync(Db writer, ResponseRow row, CancellationToken ct);

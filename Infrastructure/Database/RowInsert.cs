@@ -6,8 +6,9 @@ namespace Arkyn.Infrastructure.Database;
 
 /// <summary>
 /// INSERT of whole rows of a mapped table as fixed SQL, built once from the linq2db mapping of <typeparamref name="T"/>
-/// (so a column added to the row class is written here too). Parameters are named <c>@{prefix}{column}</c>.
-/// Engine-neutral: the engines' <see cref="IHotWrites"/> run it, each in its fastest way.
+/// (so a column added to the row class is written here too).
+/// Engine-neutral: the engines' <see cref="IHotWrites"/> run it, each in its fastest way (named parameters bound by
+/// index on SQLite, positional ones in a batch on PostgreSQL).
 /// </summary>
 public sealed class RowInsert<T> where T : class
 {
@@ -15,7 +16,6 @@ public sealed class RowInsert<T> where T : class
 
     readonly ColumnDescriptor[] columns;
     readonly DbType[] types;
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> parameterNames = new();
 
     public string Table { get; }
     public string ColumnList { get; }
@@ -27,42 +27,44 @@ public sealed class RowInsert<T> where T : class
         columns = entity.Columns.Where(c => !c.SkipOnInsert && !c.IsIdentity).ToArray();
         types = columns.Select(c => TypeOf(c.MemberType)).ToArray();
         ColumnList = string.Join(", ", columns.Select(c => c.ColumnName));
-        Sql = InsertSql("");
+        Sql = $"INSERT INTO {Table} ({ColumnList}) VALUES ({string.Join(", ", columns.Select(c => "@" + c.ColumnName))})";
+        PositionalSql = $"INSERT INTO {Table} ({ColumnList}) VALUES ({Positions()})";
     }
 
-    /// <summary>INSERT … VALUES of one row, parameters without a prefix.</summary>
+    /// <summary>INSERT … VALUES of one row, a parameter per column named as the column.</summary>
     public string Sql { get; }
 
+    /// <summary>INSERT … VALUES of one row, parameters $1, $2, … in column order (<see cref="BindPositions"/>).</summary>
+    public string PositionalSql { get; }
+
     public static RowInsert<T> Of(Db db) => instance ??= new RowInsert<T>(db.MappingSchema);
-
-    /// <summary>The parameter list, e.g. "@q_id, @q_user_id, …", in column order.</summary>
-    public string Values(string prefix) => string.Join(", ", columns.Select(c => "@" + prefix + c.ColumnName));
-
-    public string InsertSql(string prefix) => $"INSERT INTO {Table} ({ColumnList}) VALUES ({Values(prefix)})";
 
     public int ParameterCount => columns.Length;
 
     /// <summary>The value of column <paramref name="index"/> (in column order) of <paramref name="row"/>.</summary>
     public object? Value(int index, T row) => columns[index].MemberAccessor.GetValue(row);
 
-    /// <summary>Adds this row's parameters to <paramref name="command"/>.</summary>
-    public void Bind(DbCommand command, string prefix, T row)
+    /// <summary>Placeholders $first, $first+1, … of the columns, in column order: positional, so Npgsql sends the SQL as it is.</summary>
+    public string Positions(int first = 1) => string.Join(", ", columns.Select((_, i) => "$" + (first + i)));
+
+    /// <summary>The placeholder of <paramref name="column"/> in <see cref="Positions"/> from <paramref name="first"/>.</summary>
+    public string Position(string column, int first = 1)
     {
-        var names = parameterNames.GetOrAdd(prefix, p => columns.Select(c => "@" + p + c.ColumnName).ToArray());
-        for (var i = 0; i < columns.Length; i++) command.Parameter(names[i], types[i], Value(i, row));
+        var index = Array.FindIndex(columns, c => c.ColumnName == column);
+        if (index < 0) throw new ArgumentException($"{Table} has no column {column}.", nameof(column));
+        return "$" + (first + index);
     }
 
-    /// <summary>Sets the values of parameters added by <see cref="Bind"/> (at <paramref name="offset"/>) to another row's: one prepared statement, many rows.</summary>
-    public void Rebind(DbCommand command, int offset, T row)
+    /// <summary>Adds this row's values to <paramref name="statement"/> as positional parameters, in column order.</summary>
+    public void BindPositions(DbBatchCommand statement, T row)
     {
-        for (var i = 0; i < columns.Length; i++) command.Parameters[offset + i].Value = Value(i, row) ?? DBNull.Value;
-    }
-
-    /// <summary>Binds a cached command (<see cref="HotQueries.CachedCommandAsync"/>): adds the parameters when fresh, else sets their values.</summary>
-    public void BindOrRebind(DbCommand command, bool fresh, string prefix, int offset, T row)
-    {
-        if (fresh) Bind(command, prefix, row);
-        else Rebind(command, offset, row);
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var parameter = statement.CreateParameter();
+            parameter.DbType = types[i];
+            parameter.Value = Value(i, row) ?? DBNull.Value;
+            statement.Parameters.Add(parameter);
+        }
     }
 
     static DbType TypeOf(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch

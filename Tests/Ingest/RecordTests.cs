@@ -306,6 +306,24 @@ public abstract class RecordTests(ArkynApp app) : IngestTest(app)
     }
 
     [Fact]
+    public async Task Concurrent_records_to_a_deleted_pathname_all_find_or_create_it_again_together()
+    {
+        // Every write of these groups finds its remembered pathname gone and queries for it in the middle of the
+        // group, while the group's other writes wait to be sent together (PostgreSQL) or in turn (SQLite).
+        var t = await TenantAsync();
+        var first = (await PostRecordAsync(t, Record(domainUrl: "https://again.example.com", pathnameUrl: "/again"))).Json;
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/pathname/{Str(first["pathnameId"])}", token: t.Owner.Token)).Status);
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            PostRecordAsync(t, Record(domainUrl: "https://again.example.com", pathnameUrl: "/again"))));
+
+        Assert.All(replies, r => AssertStatus(HttpStatusCode.Created, r));
+        var pathnameId = Assert.Single(replies.Select(r => Str(r.Json["pathnameId"])).Distinct());
+        Assert.NotEqual(Str(first["pathnameId"]), pathnameId);
+        Assert.Equal(new Footprint(1, 1, 20, 20, 20), await FootprintAsync(t));
+    }
+
+    [Fact]
     public async Task Concurrent_records_each_get_their_own_answer_when_some_of_them_fail()
     {
         // Writes are committed in groups; a failing write (an id stored in another source) must not undo the others.

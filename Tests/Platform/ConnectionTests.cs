@@ -295,7 +295,7 @@ public abstract class ConnectionTests(KestrelApp app) : IngestTest(app)
         var body = JsonOfSize(Budget - BatchLimit + 1000);
         RawResponse? refused = null;
         // The holder's share is taken when the server reads its head: until then a call may still pass.
-        for (var i = 0; i < 50 && refused is null; i++)
+        for (var i = 0; i < 150 && refused is null; i++)
         {
             var (connection, response) = await ExchangeAsync(Head("POST", $"/http-traffic-record/{t.SourceId}/batch", t.Key, body.Length), body);
             await using (connection)

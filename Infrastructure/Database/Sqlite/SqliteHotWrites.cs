@@ -14,6 +14,22 @@ public sealed class SqliteHotWrites : IHotWrites
     /// <summary>SQLite has one write lock: a second writer would only wait for it.</summary>
     public int Writers => 1;
 
+    public async Task<Exception?> RunGroupAsync(Db writer, IReadOnlyList<Func<Task>> writes)
+    {
+        foreach (var write in writes)
+        {
+            try
+            {
+                await write();
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
+        }
+        return null;
+    }
+
     public Task InsertRequestAsync(Db writer, RequestRow row, CancellationToken ct) => InsertAsync(writer, row, ct);
 
     public Task InsertResponseAsync(Db writer, ResponseRow row, CancellationToken ct) => InsertAsync(writer, row, ct);
