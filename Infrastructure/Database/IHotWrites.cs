@@ -13,7 +13,9 @@ public interface IHotWrites
 
     /// <summary>
     /// Runs a group's writes on <paramref name="writer"/>, inside its open transaction, and stops at the first that
-    /// fails: that failure, or null. SQLite runs them in turn; PostgreSQL sends their statements together.
+    /// fails: that failure, or null. SQLite runs them in turn; PostgreSQL sends their statements together
+    /// (<see cref="Postgres.PostgresWritePipeline"/>: a write awaits each statement before its next, and before any
+    /// query of its own).
     /// </summary>
     Task<Exception?> RunGroupAsync(Db writer, IReadOnlyList<Func<Task>> writes);
 

@@ -120,7 +120,7 @@ public sealed class RecordWriter(Db db, GroupCommit commits, IHotWrites writes, 
 
     /// <summary>
     /// One record: its domain and pathname ids from <see cref="KnownTrafficIds"/> when known, then the request,
-    /// response and traffic rows (on PostgreSQL in one command, one round trip). A known id may be stale (its row
+    /// response and traffic rows (on PostgreSQL three statements sent with the rest of the group's, in one round trip). A known id may be stale (its row
     /// deleted, or never committed): it is verified as the traffic row is stored, and when it fails it is forgotten,
     /// found or created again, and the traffic row stored with the fresh ids.
     /// </summary>

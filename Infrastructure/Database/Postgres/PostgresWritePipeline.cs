@@ -5,11 +5,19 @@ using Npgsql;
 namespace Arkyn.Infrastructure.Database.Postgres;
 
 /// <summary>
-/// A group's statements sent to PostgreSQL in one round trip instead of one round trip per write. The group's writes
-/// are started in turn; each runs up to its first statement, which waits here (<see cref="ExecuteAsync"/>) instead of
+/// A group's statements sent to PostgreSQL together instead of one round trip per write. The group's writes are
+/// started in turn; each runs up to its first statement, which waits here (<see cref="ExecuteAsync"/>) instead of
 /// being sent. Then every waiting statement goes in one batch, and each write is given its result and goes on, one
-/// write at a time, up to its next statement or its end; again until no statement waits. Only one write at a time
-/// is ever running, so one that uses the connection directly (find-or-create of a pathname) has it to itself.
+/// write at a time, up to its next statement or its end; again until no statement waits. Usually that is one round
+/// trip for the group; a write with a stale pathname id takes a second, and find-or-create its own.
+/// <para>
+/// Only one write at a time is ever running, so one that uses the connection directly (find-or-create of a
+/// pathname) has it to itself. A write must await each statement before its next and before any query of its own
+/// (a query while its statement waits would meet the batch on the connection, which Npgsql refuses: the group then
+/// fails and runs again without a pipeline). Such a query runs before statements that earlier writes left waiting;
+/// that is safe because those only insert requests, responses and traffic rows, and the queries only read and
+/// write domains and pathnames.
+/// </para>
 /// </summary>
 public sealed class PostgresWritePipeline
 {
@@ -55,8 +63,8 @@ public sealed class PostgresWritePipeline
                 }
                 catch (Exception e)
                 {
-                    // PostgreSQL has aborted the transaction; the writes still waiting are left unfinished, and the
-                    // caller rolls back and runs the group again without a pipeline.
+                    // PostgreSQL has aborted the transaction; the writes still waiting are left unfinished (nothing
+                    // refers to them any more), and GroupCommit rolls back and runs the group again.
                     return e;
                 }
                 for (var k = 0; k < sent.Length; k++)
