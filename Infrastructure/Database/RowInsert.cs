@@ -7,8 +7,7 @@ namespace Arkyn.Infrastructure.Database;
 /// <summary>
 /// INSERT of whole rows of a mapped table as fixed SQL, built once from the linq2db mapping of <typeparamref name="T"/>
 /// (so a column added to the row class is written here too).
-/// Engine-neutral: the engines' <see cref="IHotWrites"/> run it, each in its fastest way (named parameters bound by
-/// index on SQLite, positional ones in a batch on PostgreSQL).
+/// Engine-neutral: the engines' <see cref="IHotWrites"/> run it, each in its fastest way.
 /// </summary>
 public sealed class RowInsert<T> where T : class
 {
@@ -27,15 +26,15 @@ public sealed class RowInsert<T> where T : class
         columns = entity.Columns.Where(c => !c.SkipOnInsert && !c.IsIdentity).ToArray();
         types = columns.Select(c => TypeOf(c.MemberType)).ToArray();
         ColumnList = string.Join(", ", columns.Select(c => c.ColumnName));
-        Sql = $"INSERT INTO {Table} ({ColumnList}) VALUES ({string.Join(", ", columns.Select(c => "@" + c.ColumnName))})";
-        PositionalSql = $"INSERT INTO {Table} ({ColumnList}) VALUES ({Positions()})";
+        Positions = string.Join(", ", columns.Select((_, i) => "$" + (i + 1)));
+        Sql = $"INSERT INTO {Table} ({ColumnList}) VALUES ({Positions})";
     }
 
-    /// <summary>INSERT … VALUES of one row, a parameter per column named as the column.</summary>
+    /// <summary>
+    /// INSERT … VALUES of one row, parameters $1, $2, … in column order: bound by index on SQLite, positional on
+    /// PostgreSQL (<see cref="BindPositions"/>), so Npgsql sends the SQL as it is.
+    /// </summary>
     public string Sql { get; }
-
-    /// <summary>INSERT … VALUES of one row, parameters $1, $2, … in column order (<see cref="BindPositions"/>).</summary>
-    public string PositionalSql { get; }
 
     public static RowInsert<T> Of(Db db) => instance ??= new RowInsert<T>(db.MappingSchema);
 
@@ -44,15 +43,15 @@ public sealed class RowInsert<T> where T : class
     /// <summary>The value of column <paramref name="index"/> (in column order) of <paramref name="row"/>.</summary>
     public object? Value(int index, T row) => columns[index].MemberAccessor.GetValue(row);
 
-    /// <summary>Placeholders $first, $first+1, … of the columns, in column order: positional, so Npgsql sends the SQL as it is.</summary>
-    public string Positions(int first = 1) => string.Join(", ", columns.Select((_, i) => "$" + (first + i)));
+    /// <summary>The placeholders $1, $2, … of the columns, in column order.</summary>
+    public string Positions { get; }
 
-    /// <summary>The placeholder of <paramref name="column"/> in <see cref="Positions"/> from <paramref name="first"/>.</summary>
-    public string Position(string column, int first = 1)
+    /// <summary>The placeholder of <paramref name="column"/> in <see cref="Positions"/>.</summary>
+    public string Position(string column)
     {
         var index = Array.FindIndex(columns, c => c.ColumnName == column);
         if (index < 0) throw new ArgumentException($"{Table} has no column {column}.", nameof(column));
-        return "$" + (first + index);
+        return "$" + (index + 1);
     }
 
     /// <summary>Adds this row's values to <paramref name="statement"/> as positional parameters, in column order.</summary>

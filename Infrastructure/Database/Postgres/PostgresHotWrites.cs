@@ -41,7 +41,7 @@ public sealed class PostgresHotWrites : IHotWrites
     {
         var traffics = RowInsert<HttpTrafficRow>.Of(writer);
         var trafficStatement = new NpgsqlBatchCommand(insertWhenIdsExistSql ??=
-            $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Positions()} " +
+            $"INSERT INTO {traffics.Table} ({traffics.ColumnList}) SELECT {traffics.Positions} " +
             $"WHERE EXISTS (SELECT 1 FROM domains WHERE id = {traffics.Position("domain_id")}) " +
             $"AND EXISTS (SELECT 1 FROM pathnames WHERE id = {traffics.Position("pathname_id")})");
         traffics.BindPositions(trafficStatement, traffic);
@@ -64,7 +64,7 @@ public sealed class PostgresHotWrites : IHotWrites
     static NpgsqlBatchCommand Insert<T>(Db writer, T row) where T : class
     {
         var insert = RowInsert<T>.Of(writer);
-        var statement = new NpgsqlBatchCommand(insert.PositionalSql);
+        var statement = new NpgsqlBatchCommand(insert.Sql);
         insert.BindPositions(statement, row);
         return statement;
     }
@@ -81,7 +81,7 @@ public sealed class PostgresHotWrites : IHotWrites
         var (request, response) = (t.Position("request_id"), t.Position("response_id"));
         var (caller, key) = ("$" + (t.ParameterCount + 1), "$" + (t.ParameterCount + 2));
         return $"""
-            INSERT INTO {t.Table} ({t.ColumnList}) SELECT {t.Positions()}
+            INSERT INTO {t.Table} ({t.ColumnList}) SELECT {t.Positions}
             WHERE EXISTS (SELECT 1 FROM traffic_sources s WHERE s.id = {source} AND s.user_id = {caller})
             AND EXISTS (SELECT 1 FROM domains d WHERE d.id = {domain} AND d.traffic_source_id = {source})
             AND EXISTS (SELECT 1 FROM pathnames p WHERE p.id = {pathname} AND p.domain_id = {domain} AND p.traffic_source_id = {source})

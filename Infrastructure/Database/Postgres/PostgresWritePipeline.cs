@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Npgsql;
 
@@ -44,11 +43,10 @@ public sealed class PostgresWritePipeline
         Open.AddOrUpdate(writer, pipeline);
         try
         {
-            var tasks = new Task[writes.Count];
             for (var i = 0; i < writes.Count; i++)
             {
                 var settled = pipeline.Advance(i);
-                tasks[i] = pipeline.RunToEndAsync(writes[i]);
+                _ = pipeline.RunToEndAsync(writes[i]);
                 await settled;
                 if (pipeline.failure is not null) return pipeline.failure;
             }
@@ -75,7 +73,7 @@ public sealed class PostgresWritePipeline
                     if (pipeline.failure is not null) return pipeline.failure;
                 }
             }
-            await Task.WhenAll(tasks);
+            // Nothing waits: every write has ended.
             return null;
         }
         finally
@@ -92,6 +90,7 @@ public sealed class PostgresWritePipeline
         return settled.Task;
     }
 
+    /// <summary>Never throws: a failure is kept for <see cref="RunGroupAsync"/>, which looks after each step.</summary>
     async Task RunToEndAsync(Func<Task> write)
     {
         try
