@@ -119,7 +119,7 @@ public sealed class GroupCommit(DataOptions options, IHotWrites writes, ILogger<
             connection = null;
             try
             {
-                Sqlite.SqliteStatement.Forget(old);
+                writes.ForgetStatements(old);
                 await old.DisposeAsync();
             }
             catch (Exception e)

@@ -19,6 +19,9 @@ public interface IHotWrites
     /// </summary>
     Task<Exception?> RunGroupAsync(Db writer, IReadOnlyList<Func<Task>> writes);
 
+    /// <summary>Releases what the engine keeps prepared for <paramref name="writer"/>; before its connection is closed for good.</summary>
+    void ForgetStatements(Db writer);
+
     Task InsertRequestAsync(Db writer, RequestRow row, CancellationToken ct);
 
     Task InsertResponseAsync(Db writer, ResponseRow row, CancellationToken ct);

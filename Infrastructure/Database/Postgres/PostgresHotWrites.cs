@@ -20,6 +20,9 @@ public sealed class PostgresHotWrites : IHotWrites
 
     public Task<Exception?> RunGroupAsync(Db writer, IReadOnlyList<Func<Task>> writes) => PostgresWritePipeline.RunGroupAsync(writer, writes);
 
+    /// <summary>Nothing to release: Npgsql's prepared statements belong to the physical connection and close with it.</summary>
+    public void ForgetStatements(Db writer) { }
+
     public Task InsertRequestAsync(Db writer, RequestRow row, CancellationToken ct) => PostgresWritePipeline.ExecuteAsync(writer, Insert(writer, row));
 
     public Task InsertResponseAsync(Db writer, ResponseRow row, CancellationToken ct) => PostgresWritePipeline.ExecuteAsync(writer, Insert(writer, row));

@@ -30,6 +30,8 @@ public sealed class SqliteHotWrites : IHotWrites
         return null;
     }
 
+    public void ForgetStatements(Db writer) => SqliteStatement.Forget(writer);
+
     public Task InsertRequestAsync(Db writer, RequestRow row, CancellationToken ct) => InsertAsync(writer, row, ct);
 
     public Task InsertResponseAsync(Db writer, ResponseRow row, CancellationToken ct) => InsertAsync(writer, row, ct);
